@@ -1,0 +1,29 @@
+# Set-up is part of every target: the virtual environment is created and the
+# project installed from pyproject.toml whenever it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: build check test clean schema serve
+
+build: $(STAMP)
+	$(PY) build.py build
+
+check: $(STAMP)
+	$(PY) build.py check
+
+schema: $(STAMP)
+	$(PY) build.py schema
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf site .site.* $(VENV) .pytest_cache test-artifacts

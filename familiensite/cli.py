@@ -1,0 +1,70 @@
+"""Command line: ``python build.py [build|check|schema|links]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .pipeline import build_project, check_content, render_project
+from .problems import has_errors
+from .report import FORMATTERS
+
+
+def _parser(project: Path) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Baut die Website aus content/ und templates/.")
+    parser.add_argument("--project", type=Path, default=project, help="Projektordner (mit content/ und templates/)")
+    commands = parser.add_subparsers(dest="command")
+    build = commands.add_parser("build", help="Inhalte prüfen und die Website nach site/ bauen (Standard)")
+    build.add_argument("--output", type=Path, default=None, help="Zielordner (Standard: site/ im Projektordner)")
+    check = commands.add_parser("check", help="Nur prüfen, nichts schreiben")
+    for sub in (build, check):
+        sub.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="Ausgabeformat der Probleme")
+    schema = commands.add_parser("schema", help="JSON-Schemas und Feldreferenz neu erzeugen")
+    schema.add_argument("--check", action="store_true", help="nur prüfen, ob die Dateien aktuell sind")
+    commands.add_parser("links", help="Alle externen Links der Website auflisten (werden nie abgerufen)")
+    return parser
+
+
+def _print_problems(problems: list, fmt: str) -> None:
+    if problems or fmt == "text":
+        output = FORMATTERS[fmt](problems)
+        if output:
+            print(output, file=sys.stdout if fmt != "text" else sys.stderr)
+
+
+def main(argv: list[str] | None = None, project: Path | None = None) -> int:
+    args = _parser(project or Path.cwd()).parse_args(argv)
+    command = args.command or "build"
+    root: Path = args.project
+    if command == "check":
+        _, problems = check_content(root)
+        _print_problems(problems, args.format)
+        return 1 if has_errors(problems) else 0
+    if command == "schema":
+        from .schema import export_all
+
+        stale = export_all(root, check_only=args.check)
+        for path in stale:
+            print(f"{'veraltet' if args.check else 'geschrieben'}: {path}", file=sys.stderr)
+        return 1 if (args.check and stale) else 0
+    if command == "links":
+        from .linkcheck import external_links
+
+        result = render_project(root)
+        if not result.ok:
+            _print_problems(result.problems, "text")
+            return 1
+        for href, pages in external_links(result.outputs).items():
+            print(f"{href}\t{', '.join(pages)}")
+        return 0
+    output = getattr(args, "output", None) or root / "site"
+    fmt = getattr(args, "format", "text")
+    result = build_project(root, output)
+    _print_problems(result.problems, fmt)
+    if not result.written:
+        print("Die Website wurde nicht verändert.", file=sys.stderr)
+        return 1
+    pages = sum(1 for path in result.outputs if path.endswith(".html"))
+    print(f"Website gebaut: {pages} Seiten, {len(result.outputs)} Dateien in {output}", file=sys.stderr)
+    return 0

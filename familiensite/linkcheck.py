@@ -1,0 +1,79 @@
+"""Link check of the rendered site: every internal link, image and #fragment must resolve.
+
+Runs on the outputs in memory, before anything is written. External links are
+collected (``external_links``) but never fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from . import messages as m
+from .problems import Problem
+from .render import Output
+from .sitemodel import SiteModel
+
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def _target(path: str, base: str) -> str | None:
+    """The output file a root-relative URL path resolves to, as a static host would."""
+    if not path.startswith(base):
+        return None
+    inner = unquote(path[len(base):])
+    if inner == "" or inner.endswith("/"):
+        return inner + "index.html"
+    return inner
+
+
+def _links(html: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in _LINK.findall(html)]
+
+
+def check_links(outputs: dict[str, Output], model: SiteModel) -> list[Problem]:
+    base = model.site.base_path
+    pages = {spec.output: spec for spec in model.pages}
+    ids: dict[str, set[str]] = {}
+    problems: list[Problem] = []
+    for output, data in sorted(outputs.items()):
+        if not output.endswith(".html") or not isinstance(data, bytes):
+            continue
+        html = data.decode("utf-8")
+        spec = pages.get(output)
+        source = spec.source if spec and spec.source else "templates/"
+        page_url = spec.url if spec else base + output
+        for href in _links(html):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                continue  # external (http, https, mailto, tel): listed, never fetched
+            if parts.path == "" and parts.fragment:
+                target = output
+            elif parts.path.startswith("/"):
+                target = _target(parts.path, base)
+            else:
+                target = None
+            if target is None or target not in outputs:
+                problems.append(Problem(source, 0, 0, "", m.text("link_broken", href=href, page=page_url), m.hint("link_broken")))
+                continue
+            if parts.fragment:
+                if target not in ids:
+                    target_data = outputs[target]
+                    ids[target] = set(_ID.findall(target_data.decode("utf-8"))) if isinstance(target_data, bytes) else set()
+                if unquote(parts.fragment) not in ids[target]:
+                    problems.append(
+                        Problem(source, 0, 0, "", m.text("fragment_broken", href=href, page=page_url, fragment=parts.fragment), m.hint("link_broken"))
+                    )
+    return problems
+
+
+def external_links(outputs: dict[str, Output]) -> dict[str, list[str]]:
+    """Every external http(s) link and the pages that carry it (for `build.py links`)."""
+    found: dict[str, set[str]] = {}
+    for output, data in outputs.items():
+        if output.endswith(".html") and isinstance(data, bytes):
+            for href in _links(data.decode("utf-8")):
+                if urlsplit(href).scheme in ("http", "https"):
+                    found.setdefault(href, set()).add(output)
+    return {href: sorted(pages) for href, pages in sorted(found.items())}

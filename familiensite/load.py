@@ -1,0 +1,210 @@
+"""Load stage: read content/ from disk into parsed, positioned documents.
+
+This is the only stage that reads content files. It never raises for bad
+input; every problem becomes a ``Problem``.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import messages as m
+from .problems import Problem, Severity
+from .yamlstrict import Node, parse_yaml
+
+MAX_CONTENT_FILE_BYTES = 1024 * 1024
+MAX_ASSET_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILES = 250_000
+SINGLE_FILES = {"site.yaml": "site", "districts.yaml": "districts", "home.md": "home", "network.yaml": "network"}
+COLLECTIONS = {"conferences": ".md", "results": ".md", "pages": ".md", "members": ".yaml"}
+REQUIRED_FILES = ("site.yaml", "districts.yaml", "home.md", "network.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """One content file, parsed: YAML data (or front matter) and the Markdown body."""
+
+    path: str  # relative to the project root, e.g. "content/conferences/bemerode.md"
+    stem: str  # file name without extension, NFC-normalised
+    data: Node | None
+    body: str = ""
+    body_line: int = 0  # line of the first body line in the file
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file in content/ that is not a content file (image, document): copied as it is."""
+
+    path: str  # relative to content/, NFC-normalised, forward slashes
+    source: Path
+    size: int
+
+
+@dataclass(slots=True)
+class LoadedContent:
+    singles: dict[str, SourceDocument] = field(default_factory=dict)  # "site", "home", …
+    collections: dict[str, list[SourceDocument]] = field(default_factory=dict)
+    assets: dict[str, Asset] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def decode_content(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of a content file (BOM dropped with a warning), or why it is unreadable."""
+    problems: list[Problem] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        problems.append(Problem(path, 1, 1, "", m.text("file_bom"), m.hint("file_bom"), Severity.WARNING))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start]
+        problems.append(Problem(path, line, column, "", m.text("file_not_utf8", byte=byte), m.hint("file_not_utf8")))
+        return None, problems
+    if not text.strip():
+        problems.append(Problem(path, 0, 0, "", m.text("file_empty"), m.hint("file_empty")))
+        return None, problems
+    return _nfc(text.replace("\r\n", "\n")), problems
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int] | Problem:
+    """(front matter, body, line where the body starts) or the problem with the fences."""
+    if not (text.startswith("---\n") or text == "---"):
+        return Problem(path, 1, 1, "", m.text("front_matter_missing"), m.hint("front_matter_missing"))
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index]) + "\n"
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 2
+    return Problem(path, 1, 1, "", m.text("front_matter_unclosed"), m.hint("front_matter_unclosed"))
+
+
+def parse_document(raw: bytes, path: str, stem: str, markdown: bool) -> tuple[SourceDocument | None, list[Problem]]:
+    """Decode and parse one content file (pure: the bytes are given)."""
+    text, problems = decode_content(raw, path)
+    if text is None:
+        return None, problems
+    if markdown:
+        split = split_front_matter(text, path)
+        if isinstance(split, Problem):
+            return None, [*problems, split]
+        front, body, body_line = split
+        result = parse_yaml(front, path, line_offset=1)
+    else:
+        body, body_line = "", 0
+        result = parse_yaml(text, path)
+    problems.extend(result.problems)
+    if result.problems:
+        return None, problems
+    if result.node is None:
+        problems.append(Problem(path, 1, 1, "", m.text("file_empty"), m.hint("file_empty")))
+        return None, problems
+    return SourceDocument(path, stem, result.node, body, body_line), problems
+
+
+def _relative(path: Path, root: Path) -> str:
+    return _nfc(path.relative_to(root).as_posix())
+
+
+def _read(path: Path, rel: str, limit: int) -> tuple[bytes | None, Problem | None]:
+    if path.is_symlink():
+        return None, Problem(rel, 0, 0, "", m.text("file_symlink"), m.hint("file_symlink"))
+    size = path.stat().st_size
+    if size > limit:
+        return None, Problem(
+            rel, 0, 0, "", m.text("file_too_large", size=_megabytes(size), limit=_megabytes(limit)), m.hint("file_too_large")
+        )
+    return path.read_bytes(), None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def load_content(project: Path) -> LoadedContent:
+    """Read every file under project/content/ (sorted, so the result never depends on the disk)."""
+    root = project / "content"
+    loaded = LoadedContent(collections={name: [] for name in COLLECTIONS})
+    files = _walk(root, project, loaded)
+    for path in files:
+        rel = _relative(path, project)
+        inner = _relative(path, root)
+        parts = inner.split("/")
+        kind = _kind_of(parts)
+        if kind is None:
+            if path.is_symlink():
+                loaded.problems.append(Problem(rel, 0, 0, "", m.text("file_symlink"), m.hint("file_symlink")))
+                continue
+            if len(parts) == 2 and parts[0] in COLLECTIONS:
+                expected = COLLECTIONS[parts[0]]
+                loaded.problems.append(
+                    Problem(rel, 0, 0, "", m.text("file_unknown_type", folder=parts[0], expected=expected), m.hint("file_unknown_type"))
+                )
+                continue
+            raw_size = path.stat().st_size
+            if raw_size > MAX_ASSET_FILE_BYTES:
+                loaded.problems.append(
+                    Problem(rel, 0, 0, "", m.text("file_too_large", size=_megabytes(raw_size), limit=_megabytes(MAX_ASSET_FILE_BYTES)))
+                )
+                continue
+            loaded.assets[inner] = Asset(inner, path, raw_size)
+            continue
+        raw, problem = _read(path, rel, MAX_CONTENT_FILE_BYTES)
+        if problem:
+            loaded.problems.append(problem)
+            continue
+        assert raw is not None
+        stem = _nfc(path.name.rsplit(".", 1)[0])
+        document, problems = parse_document(raw, rel, stem, markdown=path.suffix == ".md")
+        loaded.problems.extend(problems)
+        if document is None:
+            continue
+        if kind in COLLECTIONS:
+            loaded.collections[kind].append(document)
+        else:
+            loaded.singles[kind] = document
+    for name in REQUIRED_FILES:
+        if not (root / name).exists():
+            loaded.problems.append(Problem(f"content/{name}", 0, 0, "", m.text("file_missing"), m.hint("file_missing")))
+    return loaded
+
+
+def _kind_of(parts: list[str]) -> str | None:
+    if len(parts) == 1:
+        return SINGLE_FILES.get(parts[0])
+    if len(parts) == 2 and parts[0] in COLLECTIONS and parts[1].endswith(COLLECTIONS[parts[0]]):
+        return parts[0]
+    return None
+
+
+def _walk(root: Path, project: Path, loaded: LoadedContent) -> list[Path]:
+    """Every regular file below root, sorted; hidden files and folders are skipped."""
+    found: list[Path] = []
+    if not root.is_dir():
+        return found
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(folder)
+        for dirname in list(dirnames):
+            if (base / dirname).is_symlink():
+                rel = _relative(base / dirname, project)
+                loaded.problems.append(Problem(rel, 0, 0, "", m.text("file_symlink"), m.hint("file_symlink")))
+        for name in filenames:
+            if not name.startswith("."):
+                found.append(base / name)
+        if len(found) > MAX_FILES:
+            loaded.problems.append(
+                Problem("content", 0, 0, "", m.text("too_many_files", count=len(found), limit=MAX_FILES))
+            )
+            return []
+    found.sort(key=lambda p: _nfc(p.as_posix()))
+    return found

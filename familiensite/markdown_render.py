@@ -1,0 +1,82 @@
+"""Markdown to safe HTML: Python-Markdown, then the nh3 sanitiser.
+
+nh3 (Rust's ammonia) is a maintained allow-list sanitiser: whatever raw HTML an
+editor writes, only the tags and attributes below survive, and links keep only
+http(s), mailto and tel schemes (no javascript:, data: or vbscript:).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .slugs import slugify
+
+ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "strong", "em", "b", "i", "code", "pre",
+    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "abbr", "sub", "sup", "dl", "dt", "dd",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+class _SiteLinks(Treeprocessor):
+    """Headings one level down (the page title is the only h1); "/x/" links under the base path."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.base_path = base_path
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5"):
+                element.tag = f"h{int(element.tag[1]) + 1}"
+            elif element.tag == "a":
+                href = element.get("href", "")
+                if href.startswith("/") and not href.startswith("//"):
+                    element.set("href", self.base_path + href[1:])
+            elif element.tag == "th":
+                element.set("scope", "col")
+
+
+class _SiteExtension(Extension):
+    def __init__(self, base_path: str) -> None:
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_SiteLinks(md, self.base_path), "familiensite_links", 5)
+
+
+def _heading_id(value: str, separator: str) -> str:
+    return slugify(value) or "abschnitt"
+
+
+class MarkdownRenderer:
+    """One reusable converter per build (creating Python-Markdown instances is costly)."""
+
+    def __init__(self, base_path: str) -> None:
+        self._md = markdown.Markdown(
+            extensions=["tables", "sane_lists", "toc", _SiteExtension(base_path)],
+            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-6"}},
+            output_format="html",
+        )
+
+    def render(self, text: str) -> str:
+        html = self._md.reset().convert(text)
+        return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

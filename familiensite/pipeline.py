@@ -1,0 +1,73 @@
+"""The build, stage by stage: load → validate → site model → render → link check → write."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from . import messages as m
+from .linkcheck import check_links
+from .load import load_content
+from .problems import Problem, has_errors, sort_problems
+from .render import Output, render_site
+from .sitemodel import SiteModel, build_site_model
+from .validate import Content, validate_content
+from .write import LockedError, PublishError, publish
+
+
+def build_date() -> date:
+    """The build's "today": from SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+@dataclass(slots=True)
+class BuildResult:
+    problems: list[Problem] = field(default_factory=list)
+    outputs: dict[str, Output] = field(default_factory=dict)
+    model: SiteModel | None = None
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+def check_content(project: Path, today: date | None = None) -> tuple[Content | None, list[Problem]]:
+    """`check`: load and validate, nothing rendered or written."""
+    loaded = load_content(project)
+    content, problems = validate_content(loaded, today or build_date())
+    return content, sort_problems(problems)
+
+
+def render_project(project: Path, today: date | None = None) -> BuildResult:
+    """Everything up to the files of the site, in memory."""
+    today = today or build_date()
+    content, problems = check_content(project, today)
+    if content is None:
+        return BuildResult(problems)
+    model = build_site_model(content, today)
+    outputs = render_site(model, project / "templates")
+    problems = sort_problems([*problems, *check_links(outputs, model)])
+    return BuildResult(problems, outputs, model)
+
+
+def build_project(project: Path, output: Path, today: date | None = None) -> BuildResult:
+    """The whole build: site/ is replaced only when every stage succeeded."""
+    result = render_project(project, today)
+    if not result.ok:
+        return result
+    try:
+        publish(result.outputs, output)
+    except LockedError as error:
+        result.problems.append(Problem(str(output), 0, 0, "", m.text("build_locked", path=output, pid=error.holder), m.hint("build_locked")))
+        return result
+    except PublishError as error:
+        result.problems.append(Problem(str(output), 0, 0, "", m.text("output_write_failed", path=output, detail=error)))
+        return result
+    result.written = True
+    return result

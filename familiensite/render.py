@@ -1,0 +1,78 @@
+"""Render stage: the site model → output path and bytes, for every file of the site.
+
+Pure apart from reading templates: nothing is written here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, TypedDict
+
+import jinja2
+from markupsafe import Markup
+
+from .sitemodel import PageSpec, SiteModel, SiteView
+
+Output = bytes | Path  # bytes to write, or a file to copy as it is
+
+
+class TemplateContext(TypedDict):
+    """What every template receives (plus the page's own records by name)."""
+
+    site: SiteView
+    page: PageSpec
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """The one Jinja environment: autoescape always on, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["html"] = Markup  # only for HTML that markdown_render sanitised
+    env.filters["json_ld"] = json_for_script
+    return env
+
+
+def json_for_script(value: Any) -> Markup:
+    """JSON safe inside <script>: no "</script>", "<!--" or line separators can break out."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def _hashed(name: str, data: bytes) -> str:
+    stem, _, extension = name.rpartition(".")
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{extension}"
+
+
+def render_stylesheet(templates: Path, site: SiteView) -> tuple[str, bytes]:
+    css = (templates / "assets" / "site.css").read_text(encoding="utf-8")
+    data = css.replace("__ACCENT_COLOR__", site.accent_color).encode("utf-8")
+    return "assets/" + _hashed("site.css", data), data
+
+
+def render_site(model: SiteModel, templates: Path) -> dict[str, Output]:
+    """Every output file of the site, by path inside site/."""
+    outputs: dict[str, Output] = {}
+    stylesheet_path, stylesheet = render_stylesheet(templates, model.site)
+    outputs[stylesheet_path] = stylesheet
+    site = dataclasses.replace(model.site, stylesheet=model.site.base_path + stylesheet_path)
+    env = make_environment(templates)
+    for spec in model.pages:
+        template = env.get_template(spec.template)
+        html = template.render(site=site, page=spec, **spec.records)
+        outputs[spec.output] = html.encode("utf-8")
+    for output_path, asset in model.assets:
+        outputs[output_path] = asset.source
+    outputs["sitemap.xml"] = env.get_template("sitemap.xml").render(site=site, pages=[p for p in model.pages if p.output != "404.html"]).encode("utf-8")
+    outputs["robots.txt"] = env.get_template("robots.txt").render(site=site).encode("utf-8")
+    return outputs

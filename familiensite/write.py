@@ -1,0 +1,120 @@
+"""Write stage: publish the rendered outputs to site/ all at once, or not at all.
+
+The new site is written to a temporary folder beside site/ and then swapped in
+(an atomic exchange of the two folders on Linux; two renames elsewhere). A build
+that fails or is killed leaves the previous site/ as it was. A lock file keeps
+two builds of the same output apart. Nothing outside the output folder is ever
+written or deleted: every path is checked before it is used.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from .render import Output
+
+
+class PublishError(Exception):
+    """The site could not be written; the previous site/ is untouched."""
+
+
+class LockedError(PublishError):
+    def __init__(self, path: Path, holder: str) -> None:
+        super().__init__(f"locked by {holder}")
+        self.path = path
+        self.holder = holder
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """The output path as a relative path that cannot leave the output folder."""
+    candidate = PurePosixPath(path)
+    if candidate.is_absolute() or not candidate.parts or any(part in ("..", ".", "") for part in candidate.parts) or "\\" in path or "\0" in path:
+        raise PublishError(f"refusing to write outside the output folder: {path!r}")
+    return candidate
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold the lock for ``output`` (a file beside it); raise LockedError if another build has it."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = output.parent / f".{output.name}.lock"
+    handle = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise LockedError(output, handle.read().strip() or "?") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if result != 0:
+        if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EXDEV):
+            return False
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    return True
+
+
+def write_tree(outputs: dict[str, Output], folder: Path) -> None:
+    """Write every output below ``folder`` (which exists and is empty)."""
+    made: set[Path] = {folder}
+    for path in sorted(outputs):
+        relative = safe_relative(path)
+        target = folder.joinpath(*relative.parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        data = outputs[path]
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            shutil.copyfile(data, target)
+
+
+def publish(outputs: dict[str, Output], output: Path) -> None:
+    """Replace ``output`` with exactly ``outputs``, or leave it untouched and raise PublishError."""
+    output = output.absolute()
+    with output_lock(output):
+        for stale in output.parent.glob(f".{output.name}.new-*"):  # left by a killed build
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        try:
+            write_tree(outputs, staging)
+            os.chmod(staging, 0o755)
+            if output.exists():
+                if not _exchange(staging, output):
+                    old = output.with_name(f".{output.name}.old-{os.getpid()}")
+                    os.rename(output, old)
+                    os.rename(staging, output)
+                    staging = old
+            else:
+                os.rename(staging, output)
+                return
+        except OSError as error:
+            raise PublishError(str(error)) from error
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
