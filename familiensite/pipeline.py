@@ -13,6 +13,7 @@ from .load import load_content
 from .problems import Problem, has_errors, sort_problems
 from .render import Output, render_site
 from .sitemodel import SiteModel, build_site_model
+from .structured_data import add_structured_data
 from .validate import Content, validate_content
 from .write import LockedError, PublishError, publish
 
@@ -50,7 +51,7 @@ def render_project(project: Path, today: date | None = None) -> BuildResult:
     content, problems = check_content(project, today)
     if content is None:
         return BuildResult(problems)
-    model = build_site_model(content, today)
+    model = add_structured_data(build_site_model(content, today))
     outputs = render_site(model, project / "templates")
     problems = sort_problems([*problems, *check_links(outputs, model)])
     return BuildResult(problems, outputs, model)

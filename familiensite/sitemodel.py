@@ -191,6 +191,7 @@ class SiteView:
     base_url: str  # absolute, ends with /
     base_path: str  # "/familie/"
     origin: str  # "https://www.hannover.de", for canonical URLs
+    timezone: str
     organisation: str
     accent_color: str
     logo: ImageView | None
@@ -214,6 +215,7 @@ class PageSpec:
     breadcrumbs: tuple[Link, ...]
     source: str  # content file that caused the page ("" for generated lists)
     records: dict[str, object] = field(default_factory=dict)
+    structured_data: tuple[dict[str, object], ...] = ()  # schema.org JSON-LD, see structured_data.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +395,7 @@ class _Builder:
             base_url=self.base_url,
             base_path=self.base,
             origin="{0.scheme}://{0.netloc}".format(urlsplit(self.base_url)),
+            timezone=s.timezone,
             organisation=s.theme.organisation,
             accent_color=s.theme.accent_color,
             logo=_image(s.theme.logo, self.base),
