@@ -104,6 +104,13 @@ class Theme(Record):
         return self
 
 
+class DataLicense(Record):
+    """Die Lizenz, unter der die offenen Daten (Seite „Offene Daten“) veröffentlicht werden."""
+
+    name: ShortText = Field(description="Name der Lizenz, z. B. „Datenlizenz Deutschland – Namensnennung 2.0“.")
+    url: WebUrl = Field(description="Adresse des Lizenztextes, z. B. „https://www.govdata.de/dl-de/by-2-0“.")
+
+
 class SiteSettings(Record):
     """Einstellungen der Website (content/site.yaml)."""
 
@@ -123,6 +130,11 @@ class SiteSettings(Record):
     legal: LegalPages = Field(description="Pflichtseiten, im Fuß jeder Seite verlinkt.")
     contact: Contact | None = Field(None, description="Allgemeine Ansprechperson oder Stelle für Fragen zur Website.")
     contact_address: Address | None = Field(None, description="Postanschrift der allgemeinen Ansprechstelle.")
+    data_license: DataLicense | None = Field(
+        None,
+        description="Lizenz der offenen Daten (Konferenzen, Ergebnisse, Netzwerk als JSON und CSV); "
+        "ohne Angabe steht auf der Seite „Offene Daten“, dass keine Lizenz festgelegt ist.",
+    )
 
 
 # --- districts ----------------------------------------------------------------------------------
