@@ -49,6 +49,9 @@ class LoadedContent:
     collections: dict[str, list[SourceDocument]] = field(default_factory=dict)
     assets: dict[str, Asset] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # collection → stems of its files that could not be read or parsed: they exist, so a
+    # reference to them is not reported a second time as "unknown"
+    unreadable: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _nfc(text: str) -> str:
@@ -167,6 +170,8 @@ def load_content(project: Path) -> LoadedContent:
         document, problems = parse_document(raw, rel, stem, markdown=path.suffix == ".md")
         loaded.problems.extend(problems)
         if document is None:
+            if kind in COLLECTIONS:
+                loaded.unreadable.setdefault(kind, []).append(stem)
             continue
         if kind in COLLECTIONS:
             loaded.collections[kind].append(document)
@@ -206,5 +211,5 @@ def _walk(root: Path, project: Path, loaded: LoadedContent) -> list[Path]:
                 Problem("content", 0, 0, "", m.text("too_many_files", count=len(found), limit=MAX_FILES))
             )
             return []
-    found.sort(key=lambda p: _nfc(p.as_posix()))
+    found.sort(key=lambda p: (_nfc(p.as_posix()), p.as_posix()))  # NFC and NFD twins: still a fixed order
     return found

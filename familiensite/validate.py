@@ -179,9 +179,9 @@ def _explain(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
     if kind in ("float_parsing", "float_type"):
         return m.text("field_expected_number", value=value), ""
     if kind == "greater_than_equal":
-        return m.text("number_too_small", value=value, limit=ctx.get("ge")), ""
+        return m.text("number_too_small", value=value, limit=_number(ctx.get("ge"))), ""
     if kind == "less_than_equal":
-        return m.text("number_too_large", value=value, limit=ctx.get("le")), ""
+        return m.text("number_too_large", value=value, limit=_number(ctx.get("le"))), ""
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return m.text("field_choice", value=value, choices=", ".join(choices)), suggest(str(value), choices)
@@ -190,6 +190,13 @@ def _explain(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
         values.setdefault("value", value)
         return m.text(kind, **values), m.hint(kind, **values)
     return m.text("field_invalid", detail=error.get("msg", kind)), ""
+
+
+def _number(value: Any) -> str:
+    """A limit as editors write it: 90 rather than 90.0, a decimal comma otherwise."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace(".", ",")
 
 
 def _position(positions: _Positions, loc: Loc, key_first: bool) -> Pos:
@@ -222,7 +229,7 @@ def validate_record(document: SourceDocument, model: type[T]) -> tuple[T | None,
                 loc = (*loc, *at.split("."))
             message, hint = _explain(item, model, loc)
             pos = _position(positions, loc, key_first=item["type"] in ("extra_forbidden",))
-            if item["type"] == "missing":
+            if item["type"] in ("missing", "field_missing"):
                 pos = _position(positions, loc[:-1], key_first=True)
             problems.append(Problem(document.path, pos.line, pos.column, field_path(loc), message, hint))
         return None, positions, problems
@@ -241,19 +248,39 @@ class _Checked(Generic[T]):
         )
 
 
-def _validate_collection(documents: list[SourceDocument], model: type[T], problems: list[Problem]) -> list[_Checked[T]]:
+def _intended_slug(document: SourceDocument) -> str:
+    """The address name of a file whose record is invalid: it exists, so references to it stay quiet."""
+    if isinstance(document.data, Mapping):
+        slug = document.data.entries.get("slug")
+        if isinstance(slug, Scalar) and slug.value:
+            return slug.value
+    return slugify(document.stem)
+
+
+def _validate_collection(
+    documents: list[SourceDocument], model: type[T], problems: list[Problem], broken: set[str] | None = None
+) -> list[_Checked[T]]:
+    """Valid entries of one collection; the slugs of invalid files go into ``broken``."""
     checked: list[_Checked[T]] = []
     seen: dict[str, str] = {}
-    for document in documents:
+    # files named by their file name claim their slug first: a "slug:" that takes a name already
+    # in use is reported at that field, not in the file it collides with
+    for document in sorted(documents, key=lambda d: isinstance(d.data, Mapping) and "slug" in d.data.entries):
         record, positions, found = validate_record(document, model)
         problems.extend(found)
         if record is None:
+            if broken is not None:
+                broken.add(_intended_slug(document))
             continue
         slug = getattr(record, "slug", None) or slugify(document.stem)
         entry = Entry(slug, document.path, record, document.body, document.body_line)
         item = _Checked(entry, positions)
         if not slug:
             problems.append(item.problem(("slug",), "slug_format", value=document.stem, suggestion="beispiel"))
+            continue
+        if slug in seen and seen[slug] == document.path:  # same name in NFC and NFD: two files, one path
+            name, _, suffix = document.path.rpartition("/")[2].rpartition(".")
+            problems.append(item.problem((), "duplicate_slug_unicode", name=f"{name}.{suffix}", slug=slug, suffix=f".{suffix}"))
             continue
         if slug in seen:
             problems.append(item.problem(("slug",) if getattr(record, "slug", None) else (), "duplicate_slug", slug=slug, other=seen[slug]))
@@ -275,10 +302,11 @@ def _single(loaded: LoadedContent, name: str, model: type[T], problems: list[Pro
 
 
 def _check_reference(item: _Checked[Any], loc: Loc, value: str, valid: dict[str, str], kind: str, where: str) -> Problem | None:
+    """``kind``: district, conference, member or page (the message key's suffix)."""
     if value in valid:
         return None
     hint = suggest(value, valid) or m.text("reference_unknown_hint_none", where=where)
-    return item.problem(loc, "reference_unknown", hint=hint, kind=kind, value=value)
+    return item.problem(loc, f"reference_unknown_{kind}", hint=hint, value=value)
 
 
 def _check_file(item: _Checked[Any], loc: Loc, path: str, assets: dict[str, Asset]) -> Problem | None:
@@ -305,10 +333,12 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
     home = _single(loaded, "home", Home, problems)
     network = _single(loaded, "network", Network, problems)
     districts_item = _single(loaded, "districts", DistrictList, problems)
-    conferences = _validate_collection(loaded.collections.get("conferences", []), Conference, problems)
-    results = _validate_collection(loaded.collections.get("results", []), Result, problems)
-    members = _validate_collection(loaded.collections.get("members", []), Member, problems)
-    pages = _validate_collection(loaded.collections.get("pages", []), Page, problems)
+    # slugs of files that exist but have errors of their own: references to them are not reported again
+    broken = {name: {slugify(stem) for stem in loaded.unreadable.get(name, [])} for name in ("conferences", "results", "members", "pages")}
+    conferences = _validate_collection(loaded.collections.get("conferences", []), Conference, problems, broken["conferences"])
+    results = _validate_collection(loaded.collections.get("results", []), Result, problems, broken["results"])
+    members = _validate_collection(loaded.collections.get("members", []), Member, problems, broken["members"])
+    pages = _validate_collection(loaded.collections.get("pages", []), Page, problems, broken["pages"])
 
     districts: list[DistrictEntry] = []
     if districts_item is not None:
@@ -321,9 +351,9 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
             seen[slug] = index
             districts.append(DistrictEntry(slug, district.name))
     district_slugs = {d.slug: d.name for d in districts}
-    conference_slugs = {c.entry.slug: c.entry.source for c in conferences}
-    member_slugs = {c.entry.slug: c.entry.source for c in members}
-    page_slugs = {c.entry.slug: c.entry.source for c in pages}
+    conference_slugs = {**dict.fromkeys(broken["conferences"], ""), **{c.entry.slug: c.entry.source for c in conferences}}
+    member_slugs = {**dict.fromkeys(broken["members"], ""), **{c.entry.slug: c.entry.source for c in members}}
+    page_slugs = {**dict.fromkeys(broken["pages"], ""), **{c.entry.slug: c.entry.source for c in pages}}
     assets = loaded.assets
 
     def add(problem: Problem | None) -> None:
@@ -332,30 +362,32 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
 
     for item in conferences:
         if item.entry.meta.district is not None and districts_item is not None:
-            add(_check_reference(item, ("district",), item.entry.meta.district, district_slugs, "Stadtteil", "content/districts.yaml"))
+            add(_check_reference(item, ("district",), item.entry.meta.district, district_slugs, "district", "content/districts.yaml"))
         problems.extend(_image_problems(item, assets))
     for result_item in results:
         for index, slug in enumerate(result_item.entry.meta.conferences):
-            add(_check_reference(result_item, ("conferences", index), slug, conference_slugs, "Konferenz", "content/conferences/"))
+            add(_check_reference(result_item, ("conferences", index), slug, conference_slugs, "conference", "content/conferences/"))
         for index, document in enumerate(result_item.entry.meta.documents):
             add(_check_file(result_item, ("documents", index, "file"), document.file, assets))
         problems.extend(_image_problems(result_item, assets))
     for item in [*members, *([network] if network else []), *([home] if home else [])]:
         problems.extend(_image_problems(item, assets))
     if network is not None:
-        add(_check_reference(network, ("initiator",), network.entry.meta.initiator, member_slugs, "Mitglied", "content/members/"))
+        add(_check_reference(network, ("initiator",), network.entry.meta.initiator, member_slugs, "member", "content/members/"))
     if home is not None:
         for index, slug in enumerate(home.entry.meta.featured_pages):
-            add(_check_reference(home, ("featured_pages", index), slug, page_slugs, "Seite", "content/pages/"))
+            add(_check_reference(home, ("featured_pages", index), slug, page_slugs, "page", "content/pages/"))
     for page_item in pages:
         problems.extend(_image_problems(page_item, assets))
         if page_item.entry.slug in RESERVED_SLUGS:
-            problems.append(page_item.problem(("slug",), "duplicate_output", url=f"{page_item.entry.slug}/", other="einem Bereich der Website"))
+            problems.append(
+                page_item.problem(("slug",), "duplicate_output_section", url=f"{page_item.entry.slug}/", reserved=", ".join(sorted(RESERVED_SLUGS)))
+            )
         statement = page_item.entry.meta.statement
         if statement is not None and statement.reviewed < today - timedelta(days=365):
             problems.append(page_item.problem(("statement", "reviewed"), "accessibility_review_old", Severity.WARNING, date=statement.reviewed.isoformat()))
     if site is not None:
-        problems.extend(_site_problems(site, pages, conferences, assets))
+        problems.extend(_site_problems(site, pages, conferences, assets, broken))
 
     if site is None or home is None or network is None or districts_item is None or any(p.is_error for p in problems):
         return None, problems
@@ -373,7 +405,10 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
     return content, problems
 
 
-def _site_problems(site: _Checked[SiteSettings], pages: list[_Checked[Page]], conferences: list[_Checked[Conference]], assets: dict[str, Asset]) -> list[Problem]:
+def _site_problems(
+    site: _Checked[SiteSettings], pages: list[_Checked[Page]], conferences: list[_Checked[Conference]], assets: dict[str, Asset],
+    broken: dict[str, set[str]],
+) -> list[Problem]:
     problems: list[Problem] = []
     settings = site.entry.meta
     pages_by_slug = {p.entry.slug: p.entry.meta for p in pages}
@@ -381,12 +416,15 @@ def _site_problems(site: _Checked[SiteSettings], pages: list[_Checked[Page]], co
         slug = getattr(settings.legal, role)
         page = pages_by_slug.get(slug)
         if page is None:
+            if slug in broken["pages"]:
+                continue  # the page exists; its own errors are reported
             problems.append(site.problem(("legal", role), "legal_page_missing", role=label, slug=slug, type=role))
         elif page.type != role:
             problems.append(site.problem(("legal", role), "legal_page_wrong_type", slug=slug, role=label, actual=page.type, type=role))
     targets = {"", "familienkonferenzen/", "ergebnisse/", "netzwerk/"}
     targets |= {f"{slug}/" for slug in pages_by_slug}
     targets |= {f"familienkonferenzen/{c.entry.slug}/" for c in conferences}
+    targets |= {f"{slug}/" for slug in broken["pages"]} | {f"familienkonferenzen/{slug}/" for slug in broken["conferences"]}
     for index, item in enumerate(settings.navigation):
         if item.target not in targets:
             problems.append(

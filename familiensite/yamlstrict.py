@@ -29,6 +29,18 @@ except AttributeError:  # pragma: no cover - only without libyaml
     _Parser = yaml.SafeLoader
 
 MAX_DEPTH = 12
+# libyaml's English problem texts → message keys, so editors read the syntax error in German
+LIBYAML_PROBLEMS = {
+    "mapping values are not allowed in this context": "yaml_problem_colon",
+    "did not find expected '-' indicator": "yaml_problem_list_item",
+    "found unexpected end of stream": "yaml_problem_end",
+    "did not find expected ',' or ']'": "yaml_problem_bracket",
+    "did not find expected ',' or '}'": "yaml_problem_brace",
+    "found character that cannot start any token": "yaml_problem_start_char",
+    "found unknown escape character": "yaml_problem_escape",
+    "could not find expected ':'": "yaml_problem_colon_missing",
+    "did not find expected key": "yaml_problem_key",
+}
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
@@ -164,6 +176,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParseResult:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (0, 0)
         detail = (error.problem or "unerwartetes Zeichen").strip()
+        detail = m.text(LIBYAML_PROBLEMS[detail]) if detail in LIBYAML_PROBLEMS else detail
         return ParseResult(None, [_problem(file, line, column, "yaml_syntax", problem=detail)])
     except yaml.YAMLError as error:  # pragma: no cover - errors without a mark
         return ParseResult(None, [_problem(file, 0, 0, "yaml_syntax", problem=str(error))])
