@@ -7,10 +7,12 @@ import os
 import pytest
 
 from familiensite.load import load_content
-from tests.conftest import MakeSite
-from tests.support.content import edited, errors_in, fixture_text, problems_in, warnings_in
+from familiensite.pipeline import check_content
+from tests.conftest import TODAY, MakeSite
+from tests.support.content import edited, errors_in, fixture_text, warnings_in
 
 ESSEN = "content/members/essen.yaml"
+DISTRICTS = "content/districts.yaml"
 ONLINE = "content/conferences/online.md"
 EMPTY = ("Die Datei ist leer.", "Inhalt eintragen oder die Datei löschen. Vorlage: python build.py new …")
 NOT_UTF8_HINT = "Im Editor „Speichern mit Kodierung: UTF-8“ wählen (die Datei ist vermutlich Latin-1/Windows-1252)."
@@ -21,20 +23,21 @@ FENCE_MISSING = (
 
 
 def test_a_byte_order_mark_is_a_warning_and_the_file_is_still_read(make_site: MakeSite) -> None:
-    project = make_site(files={ESSEN: b"\xef\xbb\xbfcity: Essen\nwebsite: https://www.essen.de/\n"})
+    project = make_site(files={DISTRICTS: b"\xef\xbb\xbf- name: Linden-S\xc3\xbcd\n- name: Nordstadt\n- name: Bemerode\n"})
     assert errors_in(project) == []
-    assert warnings_in(project) == [
-        (ESSEN, 1, 1, "", "Die Datei beginnt mit einer Byte-Reihenfolge-Markierung (BOM); sie wurde ignoriert.",
+    assert warnings_in(project, DISTRICTS) == [
+        (DISTRICTS, 1, 1, "", "Die Datei beginnt mit einer Byte-Reihenfolge-Markierung (BOM); sie wurde ignoriert.",
          "Im Editor als „UTF-8“ (ohne BOM) speichern."),
     ]
-    essen = next(d for d in load_content(project).collections["members"] if d.stem == "essen")
-    assert essen.data is not None and "website" in essen.data.entries  # type: ignore[union-attr]
+    content, _ = check_content(project, today=TODAY)
+    assert content is not None
+    assert [d.name for d in content.districts] == ["Linden-Süd", "Nordstadt", "Bemerode"]
 
 
 def test_a_byte_order_mark_before_the_front_matter_fence_is_only_a_warning(make_site: MakeSite) -> None:
     project = make_site(files={ONLINE: b"\xef\xbb\xbf" + fixture_text(ONLINE).encode()})
     assert errors_in(project) == []
-    assert [w[:3] for w in warnings_in(project)] == [(ONLINE, 1, 1)]
+    assert [w[:3] for w in warnings_in(project, ONLINE)] == [(ONLINE, 1, 1)]
 
 
 @pytest.mark.parametrize(
@@ -127,7 +130,7 @@ def test_a_symlinked_content_file_is_refused_and_not_followed(make_site: MakeSit
 
 def test_hidden_files_such_as_editor_backups_are_ignored(make_site: MakeSite) -> None:
     project = make_site(files={"content/members/.essen.yaml.swp": b"\x00\xff", "content/.DS_Store": b"\x00\x01"})
-    assert problems_in(project) == []
+    assert errors_in(project) == []
     assert ".DS_Store" not in load_content(project).assets
 
 

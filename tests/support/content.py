@@ -41,8 +41,9 @@ def errors_in(project: Path) -> list[Found]:
     return [as_tuple(p) for p in problems_in(project) if p.is_error]
 
 
-def warnings_in(project: Path) -> list[Found]:
-    return [as_tuple(p) for p in problems_in(project) if not p.is_error]
+def warnings_in(project: Path, file: str) -> list[Found]:
+    """The warnings about one file (other files may have warnings of their own)."""
+    return [as_tuple(p) for p in problems_in(project) if not p.is_error and p.file == file]
 
 
 class Elements(html.parser.HTMLParser):
