@@ -19,11 +19,14 @@ schema: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-$(STAMP): pyproject.toml
+# npm brings the test tools that ship as npm packages (axe-core, the Nu Html Checker's vnu.jar);
+# --ignore-scripts because vnu-jar's install script would try to download Java.
+$(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(STAMP)
 
 clean:
-	rm -rf site .site.* $(VENV) .pytest_cache test-artifacts
+	rm -rf site .site.* $(VENV) .pytest_cache test-artifacts node_modules

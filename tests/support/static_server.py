@@ -38,9 +38,10 @@ import contextlib
 import http.server
 import posixpath
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Self
 from urllib.parse import unquote
 
 #: Security headers sent on every response (2xx, 3xx and 404). Must be kept in
@@ -55,8 +56,7 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Permissions-Policy": (
-        "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), "
-        "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+        "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
     ),
 }
 
@@ -132,7 +132,7 @@ def resolve(root: Path, prefix: str, raw_path: str) -> Resolution:
         return Resolution(301, location=prefix + (f"?{query}" if query else ""), uri=decoded)
     if not decoded.startswith(prefix):
         return not_found
-    rel = decoded[len(prefix):]
+    rel = decoded[len(prefix) :]
     segments = rel.split("/")
     if any(seg == ".." or (seg.startswith(".") and seg != ".") for seg in segments):
         return not_found  # no traversal, no dot-files (nginx: location ~ /\. { return 404; })
@@ -167,9 +167,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "familiensite-test"
     sys_version = ""
     timeout = 30  # idle keep-alive connections end by themselves
-    server: "_Server"
+    server: _Server
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass  # quiet; requests are recorded in StaticServer.served
 
     def do_GET(self) -> None:
@@ -179,8 +179,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._respond(send_body=False)
 
     def _method_not_allowed(self) -> None:
-        self._send(405, b"405 Method Not Allowed\n", "text/plain; charset=utf-8",
-                   extra={"Allow": "GET, HEAD"}, send_body=True, uri="")
+        self._send(405, b"405 Method Not Allowed\n", "text/plain; charset=utf-8", extra={"Allow": "GET, HEAD"}, send_body=True, uri="")
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
 
@@ -192,15 +191,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, body, content_type_for(res.file), send_body=send_body, uri=res.uri)
         elif res.status == 301:
             body = b"<html><body>301 Moved Permanently</body></html>\n"
-            self._send(301, body, "text/html; charset=utf-8", extra={"Location": res.location or ""},
-                       send_body=send_body, uri=res.uri)
+            self._send(301, body, "text/html; charset=utf-8", extra={"Location": res.location or ""}, send_body=send_body, uri=res.uri)
         else:
             page_404 = site.root / "404.html"
             body = page_404.read_bytes() if page_404.is_file() else b"<!DOCTYPE html><title>404</title>404\n"
             self._send(404, body, "text/html; charset=utf-8", send_body=send_body, uri=res.uri)
 
-    def _send(self, status: int, body: bytes, content_type: str, *, send_body: bool, uri: str,
-              extra: Mapping[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, *, send_body: bool, uri: str, extra: Mapping[str, str] | None = None
+    ) -> None:
         site = self.server.site
         try:
             self.send_response(status)
@@ -222,14 +221,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    site: "StaticServer"
+    site: StaticServer
 
 
 class StaticServer:
     """Serve ``root`` under ``prefix`` on 127.0.0.1 in a background thread."""
 
-    def __init__(self, root: Path | str, prefix: str = "/familie/", *,
-                 headers: Mapping[str, str] | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        root: Path | str,
+        prefix: str = "/familie/",
+        *,
+        headers: Mapping[str, str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"site folder does not exist: {self.root}")
@@ -244,12 +250,13 @@ class StaticServer:
         self._served: list[ServedRequest] = []
 
     # -- lifecycle ---------------------------------------------------------
-    def start(self) -> "StaticServer":
+    def start(self) -> Self:
         httpd = _Server((self._host, self._port), _Handler)
         httpd.site = self
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name=f"static-server:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name=f"static-server:{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -262,8 +269,9 @@ class StaticServer:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> "StaticServer":
-        return self.start()
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
