@@ -32,15 +32,32 @@ class _SiteLinks(Treeprocessor):
         self.base_path = base_path
 
     def run(self, root: etree.Element) -> None:
+        self._outline(root)
         for element in root.iter():
-            if element.tag in ("h1", "h2", "h3", "h4", "h5"):
-                element.tag = f"h{int(element.tag[1]) + 1}"
-            elif element.tag == "a":
+            if element.tag == "a":
                 href = element.get("href", "")
                 if href.startswith("/") and not href.startswith("//"):
                     element.set("href", self.base_path + href[1:])
             elif element.tag == "th":
                 element.set("scope", "col")
+
+
+    @staticmethod
+    def _outline(root: etree.Element) -> None:
+        """Headings without gaps below the page's h1: the body's top level becomes h2.
+
+        Editors may start with "#" or "##"; either way the outline stays h1 → h2 → h3,
+        and a jump such as "##" to "####" is closed up (screen-reader users navigate by it).
+        """
+        open_levels: list[int] = []  # the editor's levels of the headings that enclose this one
+        for element in root.iter():
+            if element.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                continue
+            level = int(element.tag[1])
+            while open_levels and open_levels[-1] >= level:
+                open_levels.pop()
+            element.tag = f"h{min(2 + len(open_levels), 6)}"
+            open_levels.append(level)
 
 
 class _SiteExtension(Extension):
