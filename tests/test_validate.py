@@ -64,7 +64,7 @@ def test_a_title_that_yaml_11_would_convert_stays_the_text_typed(make_site: Make
     assert conference.meta.title == word
 
 
-@pytest.mark.parametrize("word", ["no", "yes", "on", "True", "1"])
+@pytest.mark.parametrize("word", ["no", "yes", "on", "off", "y", "1", "wahr"])
 def test_a_yes_no_field_with_anything_but_true_or_false_is_an_error(make_site: MakeSite, word: str) -> None:
     project = make_site(files=edited(IMPRINT, "type: imprint", f"type: imprint\nplaceholder: {word}"))
     assert errors_in(project) == [
@@ -72,9 +72,10 @@ def test_a_yes_no_field_with_anything_but_true_or_false_is_an_error(make_site: M
     ]
 
 
-def test_true_and_false_are_the_yes_no_values(make_site: MakeSite) -> None:
-    project = make_site(files=edited(IMPRINT, "type: imprint", "type: imprint\nplaceholder: true"))
-    assert next(p for p in content_of(project).pages if p.slug == "impressum").meta.placeholder is True
+@pytest.mark.parametrize(("word", "value"), [("true", True), ("True", True), ("TRUE", True), ("false", False), ("False", False)])
+def test_true_and_false_are_the_yes_no_values_in_yaml_12_spellings(make_site: MakeSite, word: str, value: bool) -> None:
+    project = make_site(files=edited(IMPRINT, "type: imprint", f"type: imprint\nplaceholder: {word}"))
+    assert next(p for p in content_of(project).pages if p.slug == "impressum").meta.placeholder is value
 
 
 def test_an_unquoted_date_is_validated_as_a_date(make_site: MakeSite) -> None:
