@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [build|check|schema|links]``."""
+"""Command line: ``python build.py [build|check|schema|links|serve|new]``."""
 
 from __future__ import annotations
 
@@ -23,11 +23,16 @@ def _parser(project: Path) -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="JSON-Schemas und Feldreferenz neu erzeugen")
     schema.add_argument("--check", action="store_true", help="nur prüfen, ob die Dateien aktuell sind")
     commands.add_parser("links", help="Alle externen Links der Website auflisten (werden nie abgerufen)")
+    serve = commands.add_parser("serve", help="Vorschau mit automatischem Neuladen unter http://127.0.0.1:PORT/familie/")
+    serve.add_argument("--port", type=int, default=8000, help="Port der Vorschau (Standard: 8000; 0 = ein freier Port)")
+    new = commands.add_parser("new", help="Eine neue Inhaltsdatei aus der Vorlage anlegen")
+    new.add_argument("type", choices=["conference", "result", "member", "page"], help="Art des Inhalts")
+    new.add_argument("name", help="Adressname oder Titel, z. B. bemerode-2025 oder „Familienkonferenz Bemerode“")
     return parser
 
 
 def _print_problems(problems: list, fmt: str) -> None:
-    if problems or fmt == "text":
+    if problems or fmt in ("text", "gitlab"):  # GitLab needs a report file even when it is empty ("[]")
         output = FORMATTERS[fmt](problems)
         if output:
             print(output, file=sys.stdout if fmt != "text" else sys.stderr)
@@ -41,6 +46,14 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         _, problems = check_content(root)
         _print_problems(problems, args.format)
         return 1 if has_errors(problems) else 0
+    if command == "serve":
+        from .serve import serve
+
+        return serve(root, port=args.port)
+    if command == "new":
+        from .scaffold import scaffold_command
+
+        return scaffold_command(root, args.type, args.name)
     if command == "schema":
         from .schema import export_all
 

@@ -173,3 +173,32 @@ GERMAN.update(
         "field_missing_alt_hint": "Beschreiben Sie, was das Bild zeigt. Für rein schmückende Bilder ausdrücklich alt: \"\" angeben.",
     }
 )
+
+# Preview server (serve.py, preview.py), scaffolding (scaffold.py) and template errors
+GERMAN.update(
+    {
+        "template_error_hint": "Die Vorlage an der genannten Zeile prüfen (Vorlagen betreut das Entwicklungsteam).",
+        "field_choice_empty_hint": "Einen dieser Werte eintragen: {choices}.",
+        "preview_ready": "Vorschau: {url}  (beenden mit Strg+C)",
+        "preview_folder": "Die Vorschau liegt in {path}; die veröffentlichte Website (site/) bleibt unberührt.",
+        "preview_built": "Neu gebaut in {seconds} s: {pages} Seite(n) neu erzeugt, {written} Datei(en) geschrieben, {deleted} gelöscht.",
+        "preview_broken": "Die Vorschau zeigt die Fehlerseite, bis die Fehler behoben sind.",
+        "preview_recovered": "Alle Fehler behoben – die Vorschau ist wieder aktuell.",
+        "preview_locked": "Für {path} läuft bereits eine Vorschau (Prozess {pid}).",
+        "preview_locked_hint": "Die andere Vorschau beenden (Strg+C in ihrem Terminal) oder deren Adresse im Browser öffnen.",
+        "preview_port_busy": "Die Vorschau kann Port {port} nicht verwenden: {detail}.",
+        "preview_port_busy_hint": "Einen anderen Port wählen, z. B. python build.py serve --port 8001",
+        "preview_internal_error": "Interner Fehler beim Bauen der Vorschau: {detail}",
+        "preview_internal_error_hint": "Das ist ein Fehler im Programm, nicht in den Inhalten: bitte dem Entwicklungsteam melden und die Ausgabe im Terminal mitschicken.",
+        "preview_stopped": "Vorschau beendet.",
+        "new_created": "Angelegt: {path}",
+        "new_fill_in": "Bitte noch ausfüllen (bis dahin meldet „python build.py check“ genau diese Felder):",
+        "new_fill_in_line": "  Zeile {line}: {field} – {description}",
+        "new_valid": "Die Datei ist gültig; die übrigen Felder sind freiwillig.",
+        "new_next": "Prüfen mit „python build.py check“, ansehen mit „python build.py serve“.",
+        "new_exists": "Die Datei {path} gibt es schon; sie wird nicht überschrieben.",
+        "new_exists_hint": "Einen anderen Namen wählen oder die vorhandene Datei bearbeiten.",
+        "new_bad_name": "„{name}“ ergibt keinen gültigen Adressnamen.",
+        "new_bad_name_hint": "Buchstaben oder Ziffern verwenden, z. B. „bemerode-2025“ oder „Familienkonferenz Bemerode“.",
+    }
+)

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import jinja2
+
 from . import messages as m
 from .linkcheck import check_links
 from .load import load_content
 from .problems import Problem, has_errors, sort_problems
-from .render import Output, render_site
+from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .sitemodel import SiteModel, build_site_model
 from .structured_data import add_structured_data
 from .validate import Content, validate_content
@@ -45,14 +47,23 @@ def check_content(project: Path, today: date | None = None) -> tuple[Content | N
     return content, sort_problems(problems)
 
 
-def render_project(project: Path, today: date | None = None) -> BuildResult:
-    """Everything up to the files of the site, in memory."""
+def render_project(
+    project: Path, today: date | None = None, env: jinja2.Environment | None = None, render: PageRenderer = render_page
+) -> BuildResult:
+    """Everything up to the files of the site, in memory.
+
+    ``env`` and ``render`` let the preview reuse unchanged pages (incremental.py);
+    an error in a template becomes a problem, like an error in the content.
+    """
     today = today or build_date()
     content, problems = check_content(project, today)
     if content is None:
         return BuildResult(problems)
     model = add_structured_data(build_site_model(content, today))
-    outputs = render_site(model, project / "templates")
+    try:
+        outputs = render_site(model, project / "templates", env, render)
+    except jinja2.TemplateError as error:
+        return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
     problems = sort_problems([*problems, *check_links(outputs, model)])
     return BuildResult(problems, outputs, model)
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import traceback
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, Callable, TypedDict
 
 import jinja2
 from markupsafe import Markup
 
+from . import messages as m
+from .problems import Problem
 from .sitemodel import PageSpec, SiteModel, SiteView
 
 Output = bytes | Path  # bytes to write, or a file to copy as it is
@@ -41,6 +45,23 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
+def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:
+    """An error in a template as a problem at the template's line (Jinja puts template lines into the traceback)."""
+    name, line = getattr(error, "name", None) or getattr(error, "filename", None) or "", getattr(error, "lineno", None) or 0
+    roots = tuple(dict.fromkeys(root + os.sep for root in (os.path.normpath(templates), str(templates.resolve()))))
+    if not isinstance(error, jinja2.TemplateSyntaxError):
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            root = next((r for r in roots if frame.filename.startswith(r)), None)
+            if root is not None:
+                name, line = frame.filename[len(root):], frame.lineno or 0
+                break
+    for root in roots:
+        name = name.removeprefix(root)
+    name = name.replace(os.sep, "/") or "?"
+    detail = error.message or type(error).__name__
+    return Problem(f"templates/{name}", line, 0, "", m.text("template_error", template=name, detail=detail), m.hint("template_error"))
+
+
 def json_for_script(value: Any) -> Markup:
     """JSON safe inside <script>: no "</script>", "<!--" or line separators can break out."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -60,17 +81,29 @@ def render_stylesheet(templates: Path, site: SiteView) -> tuple[str, bytes]:
     return "assets/" + _hashed("site.css", data), data
 
 
-def render_site(model: SiteModel, templates: Path) -> dict[str, Output]:
-    """Every output file of the site, by path inside site/."""
+def render_page(env: jinja2.Environment, site: SiteView, spec: PageSpec) -> bytes:
+    """One HTML page: its template with the site frame and the page's records."""
+    return env.get_template(spec.template).render(site=site, page=spec, **spec.records).encode("utf-8")
+
+
+PageRenderer = Callable[[jinja2.Environment, SiteView, PageSpec], bytes]
+
+
+def render_site(
+    model: SiteModel, templates: Path, env: jinja2.Environment | None = None, render: PageRenderer = render_page
+) -> dict[str, Output]:
+    """Every output file of the site, by path inside site/.
+
+    The preview (incremental.py) passes its long-lived ``env`` and a ``render`` that reuses
+    the bytes of pages whose inputs did not change; the build uses the defaults.
+    """
     outputs: dict[str, Output] = {}
     stylesheet_path, stylesheet = render_stylesheet(templates, model.site)
     outputs[stylesheet_path] = stylesheet
     site = dataclasses.replace(model.site, stylesheet=model.site.base_path + stylesheet_path)
-    env = make_environment(templates)
+    env = env or make_environment(templates)
     for spec in model.pages:
-        template = env.get_template(spec.template)
-        html = template.render(site=site, page=spec, **spec.records)
-        outputs[spec.output] = html.encode("utf-8")
+        outputs[spec.output] = render(env, site, spec)
     for output_path, asset in model.assets:
         outputs[output_path] = asset.source
     outputs["sitemap.xml"] = env.get_template("sitemap.xml").render(site=site, pages=[p for p in model.pages if p.output != "404.html"]).encode("utf-8")

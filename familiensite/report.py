@@ -1,7 +1,8 @@
-"""The one place where problems are printed: text for people, JSON for tools, GitHub annotations."""
+"""The one place where problems are printed: text for people, JSON for tools, GitHub annotations, GitLab code quality."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from .problems import Problem, Severity
@@ -79,4 +80,26 @@ def format_github(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+def format_gitlab(problems: list[Problem]) -> str:
+    """GitLab code-quality report (the Code Climate subset GitLab reads): shown on the merge request.
+
+    The fingerprint leaves out the line, so a problem keeps its identity when lines above it
+    change; a counter tells identical messages in the same file apart.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    issues = []
+    for p in problems:
+        key = (p.file, p.field, p.message)
+        seen[key] = seen.get(key, 0) + 1
+        identity = "\0".join((*key, str(seen[key])))
+        issues.append({
+            "description": (f"{p.field}: " if p.field else "") + p.message + (f" Hinweis: {p.hint}" if p.hint else ""),
+            "check_name": f"familiensite.{p.severity.value}",
+            "fingerprint": hashlib.sha256(identity.encode("utf-8")).hexdigest(),
+            "severity": "major" if p.is_error else "minor",
+            "location": {"path": p.file or ".", "lines": {"begin": max(p.line, 1)}},
+        })
+    return json.dumps(issues, ensure_ascii=False, indent=2)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github, "gitlab": format_gitlab}

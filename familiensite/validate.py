@@ -184,6 +184,8 @@ def _explain(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
         return m.text("number_too_large", value=value, limit=_number(ctx.get("le"))), ""
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        if value is None or (isinstance(value, str) and not value.strip()):  # e.g. a `format:` left empty by `new`
+            return m.text("field_empty"), m.text("field_choice_empty_hint", choices=", ".join(choices))
         return m.text("field_choice", value=value, choices=", ".join(choices)), suggest(str(value), choices)
     if kind in m.GERMAN:
         values = {k: v for k, v in ctx.items() if k != "at"}
