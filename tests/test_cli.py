@@ -27,7 +27,7 @@ ENV.pop("CI", None)
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     run = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--project", str(project), *args],
-        capture_output=True, text=True, env=ENV, timeout=120,
+        check=False, capture_output=True, text=True, env=ENV, timeout=120,
     )
     assert "Traceback" not in run.stderr, run.stderr
     assert "Traceback" not in run.stdout, run.stdout
@@ -92,11 +92,15 @@ def test_check_for_github_prints_one_annotation_per_problem(broken: Path, capsys
     code, out, _ = main(capsys, broken, "check", "--format", "github")
     assert code == 1
     assert out.splitlines() == [
-        "::error file=content/conferences/linden-sued.md,line=10,col=10,title=dates[0].end::"
-        "Das Ende (2013-05-04 09:00) liegt vor dem Beginn (2013-05-04 10:00). "
-        "Hinweis: Beginn und Ende prüfen; ein Termin über Mitternacht braucht das Datum des Folgetags.",
-        "::error file=content/conferences/online.md,line=3,col=1,title=Inhalt::"
-        "Tabulatorzeichen zum Einrücken sind in YAML nicht erlaubt. Hinweis: Mit Leerzeichen einrücken (zwei pro Ebene).",
+        (
+            "::error file=content/conferences/linden-sued.md,line=10,col=10,title=dates[0].end::"
+            "Das Ende (2013-05-04 09:00) liegt vor dem Beginn (2013-05-04 10:00). "
+            "Hinweis: Beginn und Ende prüfen; ein Termin über Mitternacht braucht das Datum des Folgetags."
+        ),
+        (
+            "::error file=content/conferences/online.md,line=3,col=1,title=Inhalt::"
+            "Tabulatorzeichen zum Einrücken sind in YAML nicht erlaubt. Hinweis: Mit Leerzeichen einrücken (zwei pro Ebene)."
+        ),
         "::error file=content/members/essen.yaml,line=1,col=6,title=city::Das Feld darf nicht leer sein.",
         "::error file=content/members/essen.yaml,line=2,col=1,title=websit::Unbekanntes Feld „websit“. Hinweis: Meinten Sie „website“?",
     ]
@@ -121,9 +125,11 @@ def test_warnings_alone_let_check_succeed_and_are_github_warnings(make_site: Mak
     code, out, _ = main(capsys, project, "check", "--format", "github")
     assert code == 0
     assert [line for line in out.splitlines() if "districts.yaml" in line] == [
-        "::warning file=content/districts.yaml,line=1,col=1,title=Inhalt::"
-        "Die Datei beginnt mit einer Byte-Reihenfolge-Markierung (BOM); sie wurde ignoriert. "
-        "Hinweis: Im Editor als „UTF-8“ (ohne BOM) speichern.",
+        (
+            "::warning file=content/districts.yaml,line=1,col=1,title=Inhalt::"
+            "Die Datei beginnt mit einer Byte-Reihenfolge-Markierung (BOM); sie wurde ignoriert. "
+            "Hinweis: Im Editor als „UTF-8“ (ohne BOM) speichern."
+        ),
     ]
     code, _, err = main(capsys, project, "check")
     assert code == 0

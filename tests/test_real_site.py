@@ -68,7 +68,7 @@ def pages(site: Path) -> dict[str, str]:
 
 
 def member_article(network: str, slug: str) -> str:
-    match = re.search(rf'<article class="member" id="{slug}".*?</article>', network, re.S)
+    match = re.search(rf'<article class="member" id="{slug}".*?</article>', network, re.DOTALL)
     assert match, f"no article for {slug}"
     return match.group(0)
 
@@ -80,9 +80,9 @@ def test_the_real_content_builds_without_a_single_problem(real_build: BuildResul
 
 def test_the_network_page_lists_all_fifteen_cities_including_those_with_only_a_name(real_site: Path) -> None:
     network = page(real_site, "netzwerk/index.html")
-    index = re.search(r'<ul class="member-index">(.*?)</ul>', network, re.S)
+    index = re.search(r'<ul class="member-index">(.*?)</ul>', network, re.DOTALL)
     assert index
-    assert [text_of(item) for item in re.findall(r"<li>(.*?)</li>", index.group(1), re.S)] == CITIES
+    assert [text_of(item) for item in re.findall(r"<li>(.*?)</li>", index.group(1), re.DOTALL)] == CITIES
     assert "Die 15 Mitgliedsstädte" in network
     for city in NAME_ONLY:  # listed, without an entry of their own
         assert f'aria-labelledby="{city.lower()}-titel"' not in network
@@ -108,14 +108,14 @@ def test_every_contact_person_of_the_seed_is_on_the_network_page(real_site: Path
 def test_every_detailed_member_shows_its_address_website_and_attributed_quote(real_site: Path, slug: str) -> None:
     who, street, locality, website, quote = MEMBERS[slug]
     article = member_article(page(real_site, "netzwerk/index.html"), slug)
-    [address] = re.findall(r"<address>(.*?)</address>", article, re.S)
+    [address] = re.findall(r"<address>(.*?)</address>", article, re.DOTALL)
     lines = text_of(address).split("\n")
     assert lines[-2:] == [street, locality]
     if website:
         assert f'<a href="{website}">' in article
-    [blockquote] = re.findall(r"<blockquote>(.*?)</blockquote>", article, re.S)
+    [blockquote] = re.findall(r"<blockquote>(.*?)</blockquote>", article, re.DOTALL)
     assert text_of(blockquote).startswith(quote)
-    [caption] = re.findall(r"<figcaption>(.*?)</figcaption>", article, re.S)
+    [caption] = re.findall(r"<figcaption>(.*?)</figcaption>", article, re.DOTALL)
     assert text_of(caption).startswith(f"— {who}")
 
 
@@ -139,7 +139,7 @@ def test_every_page_is_german_with_exactly_one_h1_and_the_legal_pages_in_its_foo
     for path, text in all_pages.items():
         assert re.search(r'<html lang="de"[ >]', text), path
         assert len(re.findall(r"<h1[ >]", text)) == 1, path
-        footer = re.search(r'<footer class="site-footer">(.*?)</footer>', text, re.S)
+        footer = re.search(r'<footer class="site-footer">(.*?)</footer>', text, re.DOTALL)
         assert footer, path
         links = dict(re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', footer.group(1)))
         assert links.get(f"{BASE}impressum/") == "Impressum", path
@@ -150,7 +150,7 @@ def test_every_page_is_german_with_exactly_one_h1_and_the_legal_pages_in_its_foo
 def test_no_link_says_only_lesen_or_similar(real_site: Path) -> None:
     vague = {"lesen", "weiterlesen", "mehr", "mehr lesen", "hier", "link", "klicken sie hier"}
     for path, text in pages(real_site).items():
-        for label in re.findall(r"<a\b[^>]*>(.*?)</a>", text, re.S):
+        for label in re.findall(r"<a\b[^>]*>(.*?)</a>", text, re.DOTALL):
             assert text_of(label).lower().strip(" .…»›→") not in vague, (path, label)
 
 

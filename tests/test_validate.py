@@ -293,7 +293,7 @@ def test_an_image_file_outside_content_or_missing_is_an_error(make_site: MakeSit
     project = make_site(files=edited(NETWORK, "file: bilder/foto.svg", f"file: {value}"))
     shown = value.strip('"')
     expected = {
-        "path_format": ("„{}“ ist kein erlaubter Dateipfad.".format(shown),
+        "path_format": (f"„{shown}“ ist kein erlaubter Dateipfad.",
                         "Pfad relativ zum Ordner content/ angeben, ohne „..“ und ohne führenden „/“, z. B. „dokumente/bericht.pdf“."),
         "missing": ("Die Datei „bilder/Foto.svg“ gibt es nicht im Ordner content/.", "Meinten Sie „bilder/foto.svg“?"),
     }[problem]
@@ -377,7 +377,9 @@ def test_an_unknown_reference_is_an_error_that_suggests_the_closest_name(
 
 
 def test_a_document_that_is_not_in_content_is_an_error_that_suggests_the_closest_file(make_site: MakeSite) -> None:
-    overlay = edited(RESULT, "conferences:", "documents:\n  - title: Bericht\n    file: dokumente/bericht.pdf\nconferences:")
+    overlay: dict[str, str | bytes | None] = {
+        **edited(RESULT, "conferences:", "documents:\n  - title: Bericht\n    file: dokumente/bericht.pdf\nconferences:")
+    }
     overlay["content/dokumente/bericht-2013.pdf"] = b"%PDF-1.4"
     assert errors_in(make_site(files=overlay)) == [
         (RESULT, 8, 11, "documents[0].file", "Die Datei „dokumente/bericht.pdf“ gibt es nicht im Ordner content/.",

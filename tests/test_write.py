@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def copy_of(published: Published, tmp_path: Path) -> Path:
     return target
 
 
-BREAKAGES = {
+BREAKAGES: dict[str, Mapping[str, str | bytes | None]] = {
     "not-utf8": {"content/members/essen.yaml": "city: Düsseldorf\n".encode("latin-1")},
     "invalid-field": edited("content/network.yaml", "founded: 2010", "founded: zweitausendzehn"),
     "broken-link": edited("content/home.md", "Willkommen in **Teststadt**.", "[Termine](/familie/gibt-es-nicht/)"),
