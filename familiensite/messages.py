@@ -148,6 +148,8 @@ GERMAN: dict[str, str] = {
     "output_write_failed": "Die Website konnte nicht nach {path} geschrieben werden: {detail}. Die bisherige Website bleibt unverändert.",
     "build_locked": "Ein anderer Bau läuft bereits für {path} (Prozess {pid}).",
     "build_locked_hint": "Warten, bis er fertig ist, und dann erneut starten.",
+    "search_index_failed": "Der Suchindex konnte nicht erstellt werden: {detail}",
+    "search_index_failed_hint": "Das Programm Pagefind gehört zur Installation (make build installiert es); bleibt der Fehler, bitte an die Entwicklung melden.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"de": GERMAN}

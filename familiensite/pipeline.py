@@ -13,8 +13,11 @@ from . import messages as m
 from .linkcheck import check_links
 from .load import load_content
 from .problems import Problem, has_errors, sort_problems
+from .exports import render_exports
 from .render import Output, PageRenderer, render_page, render_site, template_problem
+from .search_index import build_search_index
 from .sitemodel import SiteModel, build_site_model
+from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
 from .validate import Content, validate_content
 from .write import LockedError, PublishError, publish
@@ -48,12 +51,14 @@ def check_content(project: Path, today: date | None = None) -> tuple[Content | N
 
 
 def render_project(
-    project: Path, today: date | None = None, env: jinja2.Environment | None = None, render: PageRenderer = render_page
+    project: Path, today: date | None = None, env: jinja2.Environment | None = None, render: PageRenderer = render_page,
+    search: bool = True,
 ) -> BuildResult:
     """Everything up to the files of the site, in memory.
 
     ``env`` and ``render`` let the preview reuse unchanged pages (incremental.py);
     an error in a template becomes a problem, like an error in the content.
+    ``search=False`` leaves out the Pagefind index (the one stage that runs a program).
     """
     today = today or build_date()
     content, problems = check_content(project, today)
@@ -62,9 +67,12 @@ def render_project(
     model = add_structured_data(build_site_model(content, today))
     try:
         outputs = render_site(model, project / "templates", env, render)
+        outputs.update(render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch())))
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
-    problems = sort_problems([*problems, *check_links(outputs, model)])
+    search_files, search_problems = build_search_index(outputs, model) if search else ({}, [])
+    outputs.update(search_files)
+    problems = sort_problems([*problems, *search_problems, *check_links(outputs, model)])
     return BuildResult(problems, outputs, model)
 
 

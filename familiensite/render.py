@@ -100,7 +100,10 @@ def render_site(
     outputs: dict[str, Output] = {}
     stylesheet_path, stylesheet = render_stylesheet(templates, model.site)
     outputs[stylesheet_path] = stylesheet
-    site = dataclasses.replace(model.site, stylesheet=model.site.base_path + stylesheet_path)
+    script = (templates / "assets" / "search.js").read_bytes()  # the search page's script (search_index.py)
+    script_path = "assets/" + _hashed("search.js", script)
+    outputs[script_path] = script
+    site = dataclasses.replace(model.site, stylesheet=model.site.base_path + stylesheet_path, search_script=model.site.base_path + script_path)
     env = env or make_environment(templates)
     for spec in model.pages:
         outputs[spec.output] = render(env, site, spec)

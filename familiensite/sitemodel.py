@@ -15,6 +15,8 @@ from .german import format_partial, format_size, format_span
 from .load import Asset
 from .markdown_render import MarkdownRenderer
 from .model import AccessibilityStatement, Address, Contact, Image
+from .netmap import NetworkMap, Place, build_network_map
+from .opendata import open_data_view
 from .validate import Content, Entry
 
 FORMAT_LABELS = {"district": "Familienkonferenz im Stadtteil", "online": "Online-Familienkonferenz", "citywide": "Stadtweite Familienkonferenz"}
@@ -26,6 +28,12 @@ CONFORMANCE_LABELS = {
 }
 PAGE_TYPE_TEMPLATES = {"accessibility": "accessibility.html"}
 MEDIA_FOLDER = "medien"
+# Generated outputs beside the pages (exports.py, search_index.py); the URLs are decided here.
+CALENDAR_FILE = "termine.ics"  # the site's upcoming dates, and each conference's dates in its folder
+FEED_FILE = "feed.atom"
+SEARCH_PAGE = "suche/"
+SEARCH_BUNDLE = "pagefind/"  # Pagefind's index and script (search_index.py)
+OPEN_DATA_PAGE = "daten/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,8 @@ class DateView:
     online_url: str | None
     cancelled: bool
     note: str | None
+    start: date | datetime  # local time (naive) in the site's timezone; a date for all-day dates
+    end: date | datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +101,7 @@ class ConferenceView:
     results: tuple[Link, ...]
     upcoming: bool
     sort_date: str
+    calendar_url: str | None  # .ics with all its dates; None while it has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +152,7 @@ class NetworkView:
     image: ImageView | None
     members: tuple[MemberView, ...]
     detailed: tuple[MemberView, ...]
+    map: NetworkMap | None = None  # member cities on an outline of Germany (netmap.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +212,13 @@ class SiteView:
     contact: ContactView | None
     contact_address: AddressView | None
     easy_language: Link | None
+    feed_url: str = ""  # Atom feed of results and announced conferences (feed.py)
+    calendar_url: str = ""  # .ics with all upcoming dates (calendar_export.py)
+    calendar_subscription: str = ""  # the same calendar as webcal:// URL, for subscribing
+    search_url: str = ""
+    open_data_url: str = ""
     stylesheet: str = ""  # filled in by render (the hashed name is known only there)
+    search_script: str = ""  # likewise (templates/assets/search.js)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +241,9 @@ class SiteModel:
     site: SiteView
     pages: tuple[PageSpec, ...]
     assets: tuple[tuple[str, Asset], ...]  # (output path, asset)
+    conferences: tuple[ConferenceView, ...] = ()  # all of them, for the calendars, the feed and the open data
+    results: tuple[ResultView, ...] = ()  # newest first
+    network: NetworkView | None = None
 
 
 def _image(image: Image | None, base: str) -> ImageView | None:
@@ -281,15 +302,18 @@ class _Builder:
                 online_url=d.online_url,
                 cancelled=d.cancelled,
                 note=d.note,
+                start=d.start,
+                end=d.end,
             )
             for d in sorted(meta.dates, key=lambda d: _iso(d.start))
         )
         default_note = "Termine werden bekannt gegeben." if meta.status == "planned" else "Keine Termine hinterlegt."
         last = max((_iso(d.end or d.start) for d in meta.dates), default="")
         upcoming = meta.status == "planned" and (not last or last[:10] >= self.today.isoformat())
+        url = self.url(f"familienkonferenzen/{entry.slug}/")
         return ConferenceView(
             slug=entry.slug,
-            url=self.url(f"familienkonferenzen/{entry.slug}/"),
+            url=url,
             title=meta.title,
             motto=meta.motto,
             format=meta.format,
@@ -308,6 +332,7 @@ class _Builder:
             results=tuple(results.get(entry.slug, ())),
             upcoming=upcoming,
             sort_date=min((d.start_iso for d in dates), default=""),
+            calendar_url=url + CALENDAR_FILE if dates else None,
         )
 
     def result(self, entry: Entry, conference_titles: dict[str, str]) -> ResultView:
@@ -404,6 +429,11 @@ class _Builder:
             contact=_contact(s.contact) if s.contact else None,
             contact_address=_address(s.contact_address),
             easy_language=easy,
+            feed_url=self.url(FEED_FILE),
+            calendar_url=self.url(CALENDAR_FILE),
+            calendar_subscription="webcal://" + urlsplit(self.base_url).netloc + self.url(CALENDAR_FILE),
+            search_url=self.url(SEARCH_PAGE),
+            open_data_url=self.url(OPEN_DATA_PAGE),
         )
 
     def build(self) -> SiteModel:
@@ -432,6 +462,7 @@ class _Builder:
             image=_image(content.network.meta.image, self.base),
             members=tuple(members),
             detailed=tuple(m for m in members if m.contact_person or m.organisation or m.quote or m.address),
+            map=build_network_map([Place(m.slug, m.city, m.lat, m.lon, m.is_initiator) for m in members]),
         )
         free_pages = sorted((self.free_page(p) for p in content.pages), key=lambda p: p.slug)
         site = self.site_view(free_pages)
@@ -468,6 +499,16 @@ class _Builder:
                 {"network": network},
             ),
             PageSpec("404.html", "404.html", self.url("404.html"), "Seite nicht gefunden", site_description, crumbs_home, "", {}),
+            PageSpec(
+                "search.html", SEARCH_PAGE + "index.html", self.url(SEARCH_PAGE), "Suche",
+                f"Volltextsuche über alle Seiten von „{content.site.title}“.", crumbs_home, "",
+                {"lists": (conf_list, result_list, Link(self.url("netzwerk/"), network.name)), "bundle": self.url(SEARCH_BUNDLE)},
+            ),
+            PageSpec(
+                "open_data.html", OPEN_DATA_PAGE + "index.html", self.url(OPEN_DATA_PAGE), "Offene Daten",
+                f"Familienkonferenzen, Ergebnisse und Netzwerk in {content.site.city} als JSON und CSV zur freien Weiterverwendung.",
+                crumbs_home, "", {"open_data": open_data_view(content.site, self.url(OPEN_DATA_PAGE))},
+            ),
         ]
         sources = {c.slug: c.source for c in content.conferences}
         for conference in conferences:
@@ -489,7 +530,7 @@ class _Builder:
                          description or page.teaser or site_description, crumbs_home, source, {"free_page": page})
             )
         assets = tuple((f"{MEDIA_FOLDER}/{path}", asset) for path, asset in sorted(content.assets.items()))
-        return SiteModel(site, tuple(specs), assets)
+        return SiteModel(site, tuple(specs), assets, tuple(conferences), tuple(results), network)
 
 
 def build_site_model(content: Content, today: date) -> SiteModel:

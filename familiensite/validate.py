@@ -27,7 +27,7 @@ T = TypeVar("T", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
 # Output folders the build owns; a page may not take their names.
-RESERVED_SLUGS = {"familienkonferenzen", "ergebnisse", "netzwerk", "assets", "medien", "404"}
+RESERVED_SLUGS = {"familienkonferenzen", "ergebnisse", "netzwerk", "assets", "medien", "404", "suche", "daten", "pagefind"}
 LEGAL_ROLES = {"imprint": "Impressum", "privacy": "Datenschutzerklärung", "accessibility": "Erklärung zur Barrierefreiheit"}
 
 
@@ -374,6 +374,9 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
         problems.extend(_image_problems(result_item, assets))
     for item in [*members, *([network] if network else []), *([home] if home else [])]:
         problems.extend(_image_problems(item, assets))
+    for member_item in members:  # kept in the list, but the network map cannot place it
+        if member_item.entry.meta.coordinates is None:
+            problems.append(member_item.problem((), "member_without_coordinates", Severity.WARNING, city=member_item.entry.meta.city))
     if network is not None:
         add(_check_reference(network, ("initiator",), network.entry.meta.initiator, member_slugs, "member", "content/members/"))
     if home is not None:
@@ -423,7 +426,7 @@ def _site_problems(
             problems.append(site.problem(("legal", role), "legal_page_missing", role=label, slug=slug, type=role))
         elif page.type != role:
             problems.append(site.problem(("legal", role), "legal_page_wrong_type", slug=slug, role=label, actual=page.type, type=role))
-    targets = {"", "familienkonferenzen/", "ergebnisse/", "netzwerk/"}
+    targets = {"", "familienkonferenzen/", "ergebnisse/", "netzwerk/", "suche/", "daten/"}
     targets |= {f"{slug}/" for slug in pages_by_slug}
     targets |= {f"familienkonferenzen/{c.entry.slug}/" for c in conferences}
     targets |= {f"{slug}/" for slug in broken["pages"]} | {f"familienkonferenzen/{slug}/" for slug in broken["conferences"]}

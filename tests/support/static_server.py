@@ -49,7 +49,7 @@ from urllib.parse import unquote
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        "script-src 'self'; object-src 'none'; base-uri 'self'; "
+        "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; "
         "frame-ancestors 'none'; form-action 'self'"
     ),
     "Referrer-Policy": "strict-origin-when-cross-origin",

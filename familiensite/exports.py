@@ -1,0 +1,24 @@
+"""The machine-readable outputs beside the pages: calendars, the feed, the open data.
+
+Pure like render.py: the validated content and the site model in, output path → bytes out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from .calendar_export import render_calendars
+from .feed import render_feed
+from .opendata import render_open_data
+from .render import make_environment
+from .sitemodel import SiteModel
+from .validate import Content
+
+
+def render_exports(content: Content, model: SiteModel, templates: Path, today: date, stamp: datetime) -> dict[str, bytes]:
+    """termine.ics (and one per conference with dates), feed.atom, daten/*.json and daten/*.csv."""
+    outputs = render_calendars(model, today, stamp)
+    outputs.update(render_feed(model, make_environment(templates), stamp))
+    outputs.update(render_open_data(content, model))
+    return outputs

@@ -1,0 +1,301 @@
+"""Open data: conferences (with dates and venues), results and network members as JSON and CSV.
+
+One definition per dataset (``DATASETS``): its columns with a German description feed the CSV
+header, the keys of the JSON items, the field table on the "Offene Daten" page and
+docs/open-data.md (a test keeps that file in step). Built from the validated ``Content`` (the
+structured addresses live there) plus the page URLs of the site model.
+
+Personal data stays out: contact persons, their roles and quotes are shown on the pages, but
+they are not republished as bulk data (the data licence cannot cover them).
+
+CSV follows RFC 4180 (comma, CRLF, double quotes) in UTF-8 *with* a byte order mark, so that
+Excel recognises UTF-8 when the file is opened directly; Python reads it with
+``encoding="utf-8-sig"``. Text cells that a spreadsheet would run as a formula (first character
+= + - @, tab or carriage return) get a leading apostrophe; numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from .model import Address, SiteSettings
+from .validate import Content
+
+if TYPE_CHECKING:
+    from .sitemodel import SiteModel
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+Value = str | int | float | bool | None | list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    description: str  # German: shown on the page and in docs/open-data.md
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    name: str  # file name without extension
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+
+
+def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(name, description) for name, description in pairs)
+
+
+DATE_COLUMNS = _columns(
+    ("start", "Beginn in Ortszeit: „2027-03-13T10:00“, bei ganztägigen Terminen nur das Datum."),
+    ("end", "Ende in derselben Form; leer, wenn nicht angegeben (bei ganztägigen Terminen einschließlich dieses Tages)."),
+    ("all_day", "true bei ganztägigen Terminen."),
+    ("timezone", "Zeitzone der Ortszeit, z. B. „Europe/Berlin“."),
+    ("venue_name", "Name des Veranstaltungsortes."),
+    ("venue_street", "Straße und Hausnummer des Ortes."),
+    ("venue_postal_code", "Postleitzahl des Ortes."),
+    ("venue_locality", "Ort."),
+    ("venue_directions", "Hinweise zur Anreise und Barrierefreiheit."),
+    ("online_url", "Link zur Online-Teilnahme."),
+    ("cancelled", "true, wenn der Termin abgesagt ist."),
+    ("note", "Hinweis zum Termin, z. B. zur Anmeldung."),
+)
+
+CONFERENCES = Dataset(
+    "konferenzen", "Familienkonferenzen",
+    "Alle Familienkonferenzen mit Art, Stadtteil und Stand. In der JSON-Datei stehen die Termine mit Ort "
+    "bei jeder Konferenz (Feld „dates“, Felder wie in „Termine“); in CSV stehen sie in einer eigenen Datei.",
+    _columns(
+        ("slug", "Adressname: eindeutige, dauerhafte Kennung der Konferenz."),
+        ("url", "Adresse der Seite der Konferenz."),
+        ("title", "Titel."),
+        ("motto", "Motto."),
+        ("format", "Art: district (im Stadtteil), online, citywide (stadtweit)."),
+        ("format_label", "Art in Worten."),
+        ("district", "Adressname des Stadtteils (nur bei district)."),
+        ("district_name", "Name des Stadtteils."),
+        ("theme", "Thema einer stadtweiten Konferenz."),
+        ("status", "Stand: planned (geplant), held (durchgeführt), cancelled (abgesagt)."),
+        ("status_label", "Stand in Worten."),
+        ("teaser", "Kurzbeschreibung."),
+        ("period", "Zeitraum in Worten, wenn keine genauen Termine bekannt sind."),
+        ("dates_note", "Hinweis, wenn keine Termine angegeben sind."),
+        ("date_count", "Anzahl der Termine."),
+        ("calendar_url", "Alle Termine der Konferenz als iCalendar-Datei; leer, solange es keine gibt."),
+        ("results", "Adressnamen der Ergebnisse aus dieser Konferenz (CSV: durch Leerzeichen getrennt)."),
+    ),
+)
+DATES = Dataset(
+    "termine", "Termine der Familienkonferenzen",
+    "Jeder Termin mit Ort oder Online-Link, auch vergangene und abgesagte.",
+    (*_columns(("conference", "Adressname der Konferenz (Feld „slug“ in „Familienkonferenzen“)."), ("conference_title", "Titel der Konferenz.")), *DATE_COLUMNS),
+)
+RESULTS = Dataset(
+    "ergebnisse", "Ergebnisse",
+    "Berichte und Dokumente aus den Familienkonferenzen.",
+    _columns(
+        ("slug", "Adressname: eindeutige, dauerhafte Kennung des Ergebnisses."),
+        ("url", "Adresse der Seite des Ergebnisses."),
+        ("title", "Titel."),
+        ("subtitle", "Untertitel."),
+        ("teaser", "Kurzbeschreibung."),
+        ("published", "Veröffentlicht: „2013“, „2013-06“ oder „2013-06-14“, so genau wie bekannt."),
+        ("conferences", "Adressnamen der Konferenzen, aus denen das Ergebnis stammt (CSV: durch Leerzeichen getrennt)."),
+        ("documents", "Angehängte Dokumente (JSON: Liste mit „title“ und „url“; CSV: die Adressen, durch Leerzeichen getrennt)."),
+    ),
+)
+MEMBERS = Dataset(
+    "netzwerk", "Mitgliedsstädte des Netzwerks",
+    "Die Städte des Großstädtenetzwerks mit Stelle, Anschrift und Lage. Ansprechpersonen und Zitate "
+    "stehen auf der Netzwerkseite, werden als personenbezogene Daten aber nicht hier veröffentlicht.",
+    _columns(
+        ("slug", "Adressname: eindeutige, dauerhafte Kennung des Mitglieds."),
+        ("url", "Adresse des Eintrags auf der Netzwerkseite."),
+        ("city", "Stadt."),
+        ("organisation", "Bündnis oder Stelle."),
+        ("website", "Website."),
+        ("address_recipient", "Zeilen der Anschrift über der Straße (JSON: Liste; CSV: durch „; “ getrennt)."),
+        ("street", "Straße und Hausnummer."),
+        ("postal_code", "Postleitzahl."),
+        ("locality", "Ort."),
+        ("lat", "Breitengrad (WGS 84) der Stadt; leer, wenn nicht angegeben."),
+        ("lon", "Längengrad (WGS 84) der Stadt; leer, wenn nicht angegeben."),
+        ("initiator", "true für die Stadt, auf deren Initiative das Netzwerk entstand."),
+    ),
+)
+DATASETS = (CONFERENCES, DATES, RESULTS, MEMBERS)
+FORMATS = {"json": "JSON", "csv": "CSV"}
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DataFile:
+    url: str
+    format: str  # "JSON" | "CSV"
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetView:
+    name: str
+    title: str
+    description: str
+    files: tuple[DataFile, ...]
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDataView:
+    publisher: str
+    license_name: str | None
+    license_url: str | None
+    datasets: tuple[DatasetView, ...]
+
+
+def open_data_view(settings: SiteSettings, page_url: str) -> OpenDataView:
+    """What the "Offene Daten" page lists: every dataset with its files and fields, and the licence."""
+    licence = settings.data_license
+    datasets = tuple(
+        DatasetView(d.name, d.title, d.description, tuple(DataFile(f"{page_url}{d.name}.{ext}", label) for ext, label in FORMATS.items()), d.columns)
+        for d in DATASETS
+    )
+    return OpenDataView(settings.theme.organisation, licence.name if licence else None, licence.url if licence else None, datasets)
+
+
+# --- the records --------------------------------------------------------------------------------
+
+
+def _iso(value: date | datetime) -> str:
+    """Local time to the minute, or the date of an all-day date (as on the pages)."""
+    return value.isoformat(timespec="minutes") if isinstance(value, datetime) else value.isoformat()
+
+
+def _address(address: Address | None, prefix: str = "") -> dict[str, Value]:
+    return {
+        f"{prefix}street": address.street if address else None,
+        f"{prefix}postal_code": address.postal_code if address else None,
+        f"{prefix}locality": address.locality if address else None,
+    }
+
+
+def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value]]]:
+    """Every dataset's items, keys in column order (JSON-only extras such as nested dates last)."""
+    absolute = model.site.origin
+    tz = content.site.timezone
+    views = {c.slug: c for c in model.conferences}
+    results_by_conference: dict[str, list[str]] = {}
+    for result in sorted(content.results, key=lambda r: r.slug):
+        for slug in result.meta.conferences:
+            results_by_conference.setdefault(slug, []).append(result.slug)
+    conferences, dates = [], []
+    for entry in sorted(content.conferences, key=lambda c: c.slug):
+        view, meta = views[entry.slug], entry.meta
+        own_dates = []
+        for d in sorted(meta.dates, key=lambda d: _iso(d.start)):
+            own_dates.append({
+                "start": _iso(d.start), "end": _iso(d.end) if d.end else None, "all_day": not isinstance(d.start, datetime), "timezone": tz,
+                "venue_name": d.venue.name if d.venue else None, **_address(d.venue.address if d.venue else None, "venue_"),
+                "venue_directions": d.venue.directions if d.venue else None,
+                "online_url": d.online_url, "cancelled": d.cancelled, "note": d.note,
+            })
+        dates += [{"conference": entry.slug, "conference_title": meta.title, **d} for d in own_dates]
+        conferences.append({
+            "slug": entry.slug, "url": absolute + view.url, "title": meta.title, "motto": meta.motto, "format": meta.format,
+            "format_label": view.format_label, "district": meta.district, "district_name": view.district, "theme": meta.theme,
+            "status": meta.status, "status_label": view.status_label, "teaser": meta.teaser, "period": meta.period,
+            "dates_note": None if meta.dates else view.dates_note, "date_count": len(meta.dates),
+            "calendar_url": absolute + view.calendar_url if view.calendar_url else None,
+            "results": results_by_conference.get(entry.slug, []), "dates": own_dates,
+        })
+    result_urls = {r.slug: r.url for r in model.results}
+    results = [
+        {
+            "slug": r.slug, "url": absolute + result_urls[r.slug], "title": r.meta.title, "subtitle": r.meta.subtitle,
+            "teaser": r.meta.teaser, "published": r.meta.published.isoformat() if r.meta.published else None,
+            "conferences": list(r.meta.conferences),
+            "documents": [{"title": doc.title, "url": f"{model.site.base_url}medien/{doc.file}"} for doc in r.meta.documents],
+        }
+        for r in sorted(content.results, key=lambda r: r.slug)
+    ]
+    network_url = absolute + model.site.base_path + "netzwerk/"
+    initiator = content.network.meta.initiator
+    members = [
+        {
+            "slug": e.slug, "url": f"{network_url}#{e.slug}", "city": e.meta.city, "organisation": e.meta.organisation,
+            "website": e.meta.website, "address_recipient": list(e.meta.address.recipient) if e.meta.address else [],
+            **_address(e.meta.address), "lat": e.meta.coordinates.lat if e.meta.coordinates else None,
+            "lon": e.meta.coordinates.lon if e.meta.coordinates else None, "initiator": e.slug == initiator,
+        }
+        for e in sorted(content.members, key=lambda e: e.slug)
+    ]
+    return {CONFERENCES.name: conferences, DATES.name: dates, RESULTS.name: results, MEMBERS.name: members}
+
+
+# --- the files ----------------------------------------------------------------------------------
+
+
+def safe_cell(value: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _cell(value: Value, join: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        parts = [v["url"] if isinstance(v, dict) else str(v) for v in value]
+        return safe_cell(join.join(parts))
+    return safe_cell(value)
+
+
+CSV_JOINS: dict[str, str] = {"address_recipient": "; "}
+
+
+def to_csv(dataset: Dataset, items: list[dict[str, Value]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in dataset.columns])
+    for item in items:
+        writer.writerow([_cell(item[c.name], CSV_JOINS.get(c.name, " ")) for c in dataset.columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_json(dataset: Dataset, items: list[dict[str, Value]], settings: SiteSettings, page_url: str) -> bytes:
+    licence = settings.data_license
+    document = {
+        "title": dataset.title,
+        "description": dataset.description,
+        "publisher": settings.theme.organisation,
+        "license": {"name": licence.name, "url": licence.url} if licence else None,
+        "source": page_url,
+        "fields": [{"name": c.name, "description": c.description} for c in dataset.columns],
+        "items": items,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+Renderer = Callable[[Dataset, list[dict[str, Value]]], bytes]
+
+
+def render_open_data(content: Content, model: SiteModel) -> dict[str, bytes]:
+    """daten/<dataset>.json and .csv for every dataset, by output path."""
+    base = model.site.base_path
+    folder = model.site.open_data_url[len(base):]
+    page_url = model.site.origin + model.site.open_data_url
+    items = _items(content, model)
+    outputs: dict[str, bytes] = {}
+    for dataset in DATASETS:
+        outputs[f"{folder}{dataset.name}.json"] = to_json(dataset, items[dataset.name], content.site, page_url)
+        outputs[f"{folder}{dataset.name}.csv"] = to_csv(dataset, items[dataset.name])
+    return outputs

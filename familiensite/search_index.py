@@ -1,0 +1,77 @@
+"""Full-text search: a Pagefind index of the rendered pages, made after rendering.
+
+Pagefind (PyPI ``pagefind[bin]``: the binary ships inside the wheel) needs files, so the pages
+are written to a temporary folder under the site's base path, the binary indexes their
+``<main>`` (header, navigation and footer repeat on every page and would only add noise) with
+German stemming, and its bundle is read back into the outputs under ``pagefind/``. So the
+bundle goes through the same link check and atomic publish as every other file, and nothing in
+site/ is touched here. The 404 page and the search page itself are not indexed. Pagefind's
+output is byte-identical for identical pages (tests/test_search_index.py checks it).
+
+Only the JavaScript API of the bundle is used (templates/assets/search.js): the bundled UIs are
+left out of the outputs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from . import messages as m
+from .problems import Problem
+from .render import Output
+from .sitemodel import SEARCH_BUNDLE, SiteModel
+
+NOT_INDEXED = {"404.html", "search.html"}  # templates whose pages are not search results
+UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+TIMEOUT_SECONDS = 120
+
+
+def pagefind_executable() -> Path | None:
+    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the one of the pagefind-bin package."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    return get_executable()
+
+
+def _problem(detail: str) -> Problem:
+    return Problem("", 0, 0, "", m.text("search_index_failed", detail=detail), m.hint("search_index_failed"))
+
+
+def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[dict[str, bytes], list[Problem]]:
+    """The Pagefind bundle as output path → bytes, or a problem saying why there is none."""
+    executable = pagefind_executable()
+    if executable is None:
+        return {}, [_problem("Das Programm Pagefind ist nicht installiert (Python-Paket „pagefind[bin]“).")]
+    base = model.site.base_path
+    with tempfile.TemporaryDirectory(prefix="familiensite-search-") as temporary:
+        site = Path(temporary) / "site"
+        bundle = Path(temporary) / "bundle"
+        pages = site.joinpath(*base.strip("/").split("/")) if base.strip("/") else site
+        for spec in model.pages:
+            data = outputs.get(spec.output)
+            if spec.template in NOT_INDEXED or not isinstance(data, bytes):
+                continue
+            target = pages / spec.output
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        command = [
+            str(executable), "--site", str(site), "--output-path", str(bundle), "--root-selector", "main",
+            "--force-language", model.site.language, "--silent",
+        ]
+        try:
+            run = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return {}, [_problem(str(error))]
+        if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            detail = (run.stderr or run.stdout).decode("utf-8", "replace").strip() or f"Rückgabewert {run.returncode}"
+            return {}, [_problem(detail)]
+        files = {
+            SEARCH_BUNDLE + path.relative_to(bundle).as_posix(): path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file() and not path.name.startswith(UNUSED_FILES)
+        }
+    return files, []
