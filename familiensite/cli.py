@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import build_project, check_content, render_project
+from . import fastpath
+from . import messages as m
 from .problems import has_errors
 from .report import FORMATTERS
 
@@ -43,6 +44,8 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     command = args.command or "build"
     root: Path = args.project
     if command == "check":
+        from .pipeline import check_content
+
         _, problems = check_content(root)
         _print_problems(problems, args.format)
         return 1 if has_errors(problems) else 0
@@ -63,6 +66,7 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         return 1 if (args.check and stale) else 0
     if command == "links":
         from .linkcheck import external_links
+        from .pipeline import render_project
 
         result = render_project(root)
         if not result.ok:
@@ -73,11 +77,21 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         return 0
     output = getattr(args, "output", None) or root / "site"
     fmt = getattr(args, "format", "text")
-    result = build_project(root, output)
+    inputs, recorded = fastpath.reusable(root, output)  # before the build's modules are even imported
+    if recorded is not None:
+        _print_problems(recorded, fmt)
+        print(m.text("build_up_to_date", path=output), file=sys.stderr)
+        return 0
+    from .pipeline import build_project
+
+    result = build_project(root, output, inputs=inputs)
     _print_problems(result.problems, fmt)
     if not result.written:
         print("Die Website wurde nicht verändert.", file=sys.stderr)
         return 1
+    if result.up_to_date:
+        print(m.text("build_up_to_date", path=output), file=sys.stderr)
+        return 0
     pages = sum(1 for path in result.outputs if path.endswith(".html"))
     print(f"Website gebaut: {pages} Seiten, {len(result.outputs)} Dateien in {output}", file=sys.stderr)
     return 0

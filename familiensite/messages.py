@@ -148,6 +148,7 @@ GERMAN: dict[str, str] = {
     "output_write_failed": "Die Website konnte nicht nach {path} geschrieben werden: {detail}. Die bisherige Website bleibt unverändert.",
     "build_locked": "Ein anderer Bau läuft bereits für {path} (Prozess {pid}).",
     "build_locked_hint": "Warten, bis er fertig ist, und dann erneut starten.",
+    "build_up_to_date": "Website ist aktuell: seit dem letzten Bau hat sich nichts geändert ({path} unverändert).",
     "search_index_failed": "Der Suchindex konnte nicht erstellt werden: {detail}",
     "search_index_failed_hint": "Das Programm Pagefind gehört zur Installation (make build installiert es); bleibt der Fehler, bitte an die Entwicklung melden.",
 }

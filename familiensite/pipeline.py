@@ -9,7 +9,9 @@ from pathlib import Path
 
 import jinja2
 
+from . import fastpath
 from . import messages as m
+from .cache import CachedMarkdown, prepared_markdown
 from .linkcheck import check_links
 from .load import load_content
 from .problems import Problem, has_errors, sort_problems
@@ -37,6 +39,7 @@ class BuildResult:
     outputs: dict[str, Output] = field(default_factory=dict)
     model: SiteModel | None = None
     written: bool = False
+    up_to_date: bool = False  # nothing changed since the last build: site/ left as it was (fastpath.py)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +55,7 @@ def check_content(project: Path, today: date | None = None) -> tuple[Content | N
 
 def render_project(
     project: Path, today: date | None = None, env: jinja2.Environment | None = None, render: PageRenderer = render_page,
-    search: bool = True,
+    search: bool = True, markdown: CachedMarkdown | None = None,
 ) -> BuildResult:
     """Everything up to the files of the site, in memory.
 
@@ -64,7 +67,9 @@ def render_project(
     content, problems = check_content(project, today)
     if content is None:
         return BuildResult(problems)
-    model = add_structured_data(build_site_model(content, today))
+    markdown = prepared_markdown(content, project, keep=markdown)  # cache.py: rendered Markdown by content hash
+    model = add_structured_data(build_site_model(content, today, markdown))
+    markdown.save()
     try:
         outputs = render_site(model, project / "templates", env, render)
         outputs.update(render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch())))
@@ -76,13 +81,24 @@ def render_project(
     return BuildResult(problems, outputs, model)
 
 
-def build_project(project: Path, output: Path, today: date | None = None) -> BuildResult:
-    """The whole build: site/ is replaced only when every stage succeeded."""
+def build_project(project: Path, output: Path, today: date | None = None, inputs: fastpath.Fingerprint | None = None) -> BuildResult:
+    """The whole build: site/ is replaced only when every stage succeeded.
+
+    When nothing the build reads has changed since the last build and site/ is as
+    that build left it, nothing is done and its problems are reported again
+    (fastpath.py; ``inputs`` is the fingerprint when the caller has taken it already).
+    """
+    state = fastpath.state_path(output)
+    if inputs is None:
+        inputs, recorded = fastpath.reusable(project, output, today)
+        if recorded is not None:
+            return BuildResult(recorded, written=True, up_to_date=True)
     result = render_project(project, today)
     if not result.ok:
         return result
     try:
-        publish(result.outputs, output)
+        fastpath.forget(state)
+        publish(result.outputs, output, after=lambda: fastpath.record(state, inputs, output, result.problems))
     except LockedError as error:
         result.problems.append(Problem(str(output), 0, 0, "", m.text("build_locked", path=output, pid=error.holder), m.hint("build_locked")))
         return result

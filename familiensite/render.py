@@ -6,6 +6,7 @@ Pure apart from reading templates: nothing is written here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import messages as m
+from .parallel import parallel_map
 from .problems import Problem
 from .sitemodel import PageSpec, SiteModel, SiteView
 
@@ -105,8 +107,14 @@ def render_site(
     outputs[script_path] = script
     site = dataclasses.replace(model.site, stylesheet=model.site.base_path + stylesheet_path, search_script=model.site.base_path + script_path)
     env = env or make_environment(templates)
-    for spec in model.pages:
-        outputs[spec.output] = render(env, site, spec)
+    if render is render_page:  # the build: pure per page, so spread over processes (parallel.py)
+        for template in sorted({spec.template for spec in model.pages}):
+            env.get_template(template)  # compiled once, before the workers are forked
+        pages = parallel_map(functools.partial(render_page, env, site), model.pages)
+    else:
+        pages = [render(env, site, spec) for spec in model.pages]
+    for spec, page in zip(model.pages, pages):
+        outputs[spec.output] = page
     for output_path, asset in model.assets:
         outputs[output_path] = asset.source
     outputs["sitemap.xml"] = env.get_template("sitemap.xml").render(site=site, pages=[p for p in model.pages if p.output != "404.html"]).encode("utf-8")

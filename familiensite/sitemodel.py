@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from .fieldtypes import PartialDate
 from .german import format_partial, format_size, format_span
 from .load import Asset
+from .cache import CachedMarkdown
 from .markdown_render import MarkdownRenderer
 from .model import AccessibilityStatement, Address, Contact, Image
 from .netmap import NetworkMap, Place, build_network_map
@@ -276,12 +277,12 @@ def _website_label(url: str) -> str:
 
 
 class _Builder:
-    def __init__(self, content: Content, today: date) -> None:
+    def __init__(self, content: Content, today: date, markdown: MarkdownRenderer | CachedMarkdown | None = None) -> None:
         self.content = content
         self.today = today
         self.base_url = content.site.base_url
         self.base = urlsplit(content.site.base_url).path
-        self.markdown = MarkdownRenderer(self.base)
+        self.markdown = markdown or MarkdownRenderer(self.base)
         self.home_crumb = Link(self.base, "Startseite")
 
     def url(self, path: str) -> str:
@@ -533,6 +534,9 @@ class _Builder:
         return SiteModel(site, tuple(specs), assets, tuple(conferences), tuple(results), network)
 
 
-def build_site_model(content: Content, today: date) -> SiteModel:
-    """Every page of the site, with its records; ``today`` splits upcoming from past conferences."""
-    return _Builder(content, today).build()
+def build_site_model(content: Content, today: date, markdown: MarkdownRenderer | CachedMarkdown | None = None) -> SiteModel:
+    """Every page of the site, with its records; ``today`` splits upcoming from past conferences.
+
+    ``markdown``: the build passes a ``cache.CachedMarkdown`` (same HTML, rendered once per text).
+    """
+    return _Builder(content, today, markdown).build()

@@ -12,10 +12,11 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import filecmp
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -78,9 +79,46 @@ def _exchange(first: Path, second: Path) -> bool:
     return True
 
 
-def write_tree(outputs: dict[str, Output], folder: Path) -> None:
-    """Write every output below ``folder`` (which exists and is empty)."""
+def regular_files(folder: Path) -> dict[str, int]:
+    """Relative path → size of every regular file below ``folder``; links are neither followed nor listed."""
+    found: dict[str, int] = {}
+    stack = [(folder, "")]
+    while stack:
+        current, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                elif entry.is_file(follow_symlinks=False):
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=False).st_size
+            except OSError:
+                continue
+    return found
+
+
+def _unchanged(old: Path, data: Output) -> bool:
+    """Does the previous site's file hold exactly these bytes? (Reading is much cheaper than writing.)"""
+    try:
+        if isinstance(data, bytes):
+            return old.read_bytes() == data
+        return filecmp.cmp(data, old, shallow=False)
+    except OSError:
+        return False
+
+
+def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None = None) -> None:
+    """Write every output below ``folder`` (which exists and is empty).
+
+    With ``previous`` (the site being replaced), a file whose bytes are unchanged is
+    hard-linked from there instead of written: nothing in ``previous`` is modified,
+    and the file keeps its modification time (rsync and HTTP caches see no change).
+    """
     made: set[Path] = {folder}
+    old_files = regular_files(previous) if previous is not None else {}
     for path in sorted(outputs):
         relative = safe_relative(path)
         target = folder.joinpath(*relative.parts)
@@ -88,21 +126,36 @@ def write_tree(outputs: dict[str, Output], folder: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         data = outputs[path]
+        old_size = old_files.get(relative.as_posix())
+        if previous is not None and old_size is not None:
+            size = len(data) if isinstance(data, bytes) else os.stat(data).st_size
+            old = previous.joinpath(*relative.parts)
+            if size == old_size and _unchanged(old, data):
+                try:
+                    os.link(old, target, follow_symlinks=False)
+                    continue
+                except OSError:
+                    pass  # no hard links here (another file system, a limit): write it
         if isinstance(data, bytes):
             target.write_bytes(data)
         else:
             shutil.copyfile(data, target)
 
 
-def publish(outputs: dict[str, Output], output: Path) -> None:
-    """Replace ``output`` with exactly ``outputs``, or leave it untouched and raise PublishError."""
+def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None) -> None:
+    """Replace ``output`` with exactly ``outputs``, or leave it untouched and raise PublishError.
+
+    ``after`` runs once the new site is in place, still under the lock (the build
+    records its state there, see fastpath.py).
+    """
     output = output.absolute()
     with output_lock(output):
         for stale in output.parent.glob(f".{output.name}.new-*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         try:
-            write_tree(outputs, staging)
+            previous = output if output.is_dir() and not output.is_symlink() else None
+            write_tree(outputs, staging, previous)
             os.chmod(staging, 0o755)
             if output.exists():
                 if not _exchange(staging, output):
@@ -112,9 +165,10 @@ def publish(outputs: dict[str, Output], output: Path) -> None:
                     staging = old
             else:
                 os.rename(staging, output)
-                return
         except OSError as error:
             raise PublishError(str(error)) from error
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+        if after is not None:  # last: removing the old site changed the change times of the linked files
+            after()

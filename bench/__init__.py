@@ -1,0 +1,1 @@
+"""The benchmark: familiensite against Hugo and Pelican on the same synthetic items (``make bench``)."""

@@ -1,0 +1,189 @@
+"""The build cache: rendered Markdown kept between builds, by content hash.
+
+Python-Markdown is most of a build's work (about 3 ms of a 440-word body), and
+an item's HTML depends only on its Markdown text, the base path and the code
+that renders it. So the sanitised HTML is kept under a hash of exactly these,
+in one file in the cache folder: ``.cache/familiensite/`` in the project, or
+``$FAMILIENSITE_CACHE`` (``off`` switches the cache off). CI can keep that
+folder between runs (see docs/performance.md).
+
+The cache is an optimisation only: a key names everything the HTML depends on
+(the renderer's source files and the versions of Python-Markdown and nh3 are
+part of it, so a change of code or library misses), an unreadable cache file is
+ignored, and the tests build with a cold and a warm cache and compare the bytes.
+The file keeps only the entries the last build used, so it never grows beyond
+the size of the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from .markdown_render import MarkdownRenderer
+from .parallel import parallel_map
+
+if TYPE_CHECKING:
+    from .validate import Content
+
+CACHE_ENV = "FAMILIENSITE_CACHE"
+CACHE_OFF = frozenset({"0", "off", "no", "false", "none"})
+MARKDOWN_FILE = "markdown.v1.marshal"
+_PACKAGE = Path(__file__).resolve().parent
+_RENDERER_SOURCES = ("markdown_render.py", "slugs.py")
+
+
+def cache_folder(project: Path) -> Path | None:
+    """Where the build cache lives: $FAMILIENSITE_CACHE, else project/.cache/familiensite; None when off."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        if configured.strip().lower() in CACHE_OFF or not configured.strip():
+            return None
+        return Path(configured)
+    return project / ".cache" / "familiensite"
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # pragma: no cover - always installed
+        return "?"
+
+
+def markdown_salt(base_path: str) -> bytes:
+    """Everything besides the text that the HTML depends on."""
+    hasher = hashlib.sha256()
+    for name in _RENDERER_SOURCES:
+        hasher.update((_PACKAGE / name).read_bytes())
+    hasher.update(f"\0{_version('Markdown')}\0{_version('nh3')}\0{base_path}\0".encode())
+    return hasher.digest()
+
+
+def read_entries(path: Path) -> dict[str, str]:
+    """The stored entries, or none when the file is missing, unreadable or of another format."""
+    try:
+        with path.open("rb") as stream:
+            data = marshal.load(stream)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        return {}
+    return data
+
+
+def write_entries(path: Path, entries: dict[str, str]) -> None:
+    """Replace the file atomically (a killed build leaves the old file, never half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            marshal.dump(dict(sorted(entries.items())), stream)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class CachedMarkdown:
+    """``MarkdownRenderer`` with a memory: the same ``render(text)``, each distinct text rendered once.
+
+    ``prerender`` renders the texts the cache lacks in parallel (parallel.py);
+    ``save`` writes what this build used back to the cache folder.
+    """
+
+    def __init__(self, base_path: str, folder: Path | None, workers: int | None = None) -> None:
+        self.path = folder / MARKDOWN_FILE if folder is not None else None
+        self.workers = workers
+        self._stored = read_entries(self.path) if self.path is not None else {}
+        self._used: dict[str, str] = {}
+        self.misses = 0
+        self.retarget(base_path)
+
+    def retarget(self, base_path: str) -> None:
+        """Render for ``base_path`` from now on (the site settings changed); entries stay valid for their own."""
+        self.base_path = base_path
+        self._salt = markdown_salt(base_path)
+        self._renderer: MarkdownRenderer | None = None
+
+    def start_build(self) -> None:
+        """A long-lived instance (the preview) between builds: what the last build used is what is known."""
+        if self._used:
+            self._stored, self._used = self._used, {}
+
+    def _key(self, text: str) -> str:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20, key=self._salt[:64]).hexdigest()
+
+    def _render_uncached(self, text: str) -> str:
+        if self._renderer is None:
+            self._renderer = MarkdownRenderer(self.base_path)
+        return self._renderer.render(text)
+
+    def render(self, text: str) -> str:
+        key = self._key(text)
+        html = self._used.get(key)
+        if html is None:
+            html = self._stored.get(key)
+            if html is None:
+                html = self._render_uncached(text)
+                self.misses += 1
+            self._used[key] = html
+        return html
+
+    def prerender(self, texts: Iterable[str]) -> None:
+        """Render every text not yet known, spread over processes; ``render`` then finds them."""
+        missing: dict[str, str] = {}
+        for text in texts:
+            key = self._key(text)
+            if key in self._used or key in missing:
+                continue
+            if key in self._stored:
+                self._used[key] = self._stored[key]
+            else:
+                missing[key] = text
+        if not missing:
+            return
+        self._render_uncached("")  # create the renderer once, before the workers are forked
+        rendered = parallel_map(self._render_uncached, list(missing.values()), self.workers)
+        self._used.update(zip(missing, rendered))
+        self.misses += len(missing)
+
+    def save(self) -> None:
+        """Keep exactly the entries this build used (nothing is written when they did not change)."""
+        if self.path is None or self._used.keys() == self._stored.keys():
+            return
+        try:
+            write_entries(self.path, self._used)
+        except OSError:
+            pass  # a cache that cannot be written costs time on the next build, nothing else
+
+
+def markdown_texts(content: Content) -> list[str]:
+    """The Markdown texts of the content, in site order (those of items first: they are most of the work)."""
+    texts = [entry.body for entry in (*content.conferences, *content.results, *content.pages)]
+    return [*texts, content.home.body, content.network.meta.description]
+
+
+def prepared_markdown(content: Content, project: Path, keep: CachedMarkdown | None = None) -> CachedMarkdown:
+    """A ``CachedMarkdown`` for the build of ``project`` with every Markdown text of ``content`` rendered.
+
+    ``keep``: an instance that lives across builds (the preview keeps one, with
+    ``folder=None``, so a rebuild neither reads nor writes the cache file). A text
+    that ``markdown_texts`` does not know about is rendered when the site model asks for it.
+    """
+    base_path = urlsplit(content.site.base_url).path
+    if keep is None:
+        markdown = CachedMarkdown(base_path, cache_folder(project))
+    else:
+        markdown = keep
+        markdown.start_build()
+        if markdown.base_path != base_path:
+            markdown.retarget(base_path)
+    markdown.prerender(markdown_texts(content))
+    return markdown

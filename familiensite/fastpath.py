@@ -1,0 +1,175 @@
+"""The no-change fast path: when nothing a build reads has changed and site/ is as it was left, do nothing.
+
+A build records, beside its output (``.site.build.json``), a *fingerprint* of
+everything its bytes can depend on, taken before it reads anything:
+
+* every file below content/ and templates/ (path, size, modification and change
+  time, inode: a file copied over another with its old time still changes ctime),
+* the code: every file of this package, the Python version and the installed
+  distributions with their versions (a changed library changes the fingerprint),
+* the build's "today" and the environment variables a build reads
+  (SOURCE_DATE_EPOCH, TZ, FAMILIENSITE_*, PAGEFIND_*), and the output folder;
+
+and after publishing, the listing of the output (the same for every file) with the problems the build reported. The next build
+computes the fingerprint again; only if it is equal *and* the output's listing
+is unchanged does it skip the work, repeat the recorded warnings and leave site/
+as it is. Anything else, including an unreadable state file, builds in full.
+
+File times are trusted like git trusts its index: a file modified in the same
+clock tick as the scan could keep its size and time, so a fingerprint in which
+any input is younger than ``RACY_SECONDS`` at the moment of the scan is recorded
+as *racy* and never used for the fast path (the next build runs in full and
+records a trustworthy one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .problems import Problem, Severity
+
+FORMAT = 1
+RACY_SECONDS = 2.0
+PACKAGE = Path(__file__).resolve().parent
+ENV_PREFIXES = ("FAMILIENSITE_", "PAGEFIND_")
+ENV_NAMES = ("SOURCE_DATE_EPOCH", "TZ")
+IGNORED_ENV = ("FAMILIENSITE_CACHE", "FAMILIENSITE_WORKERS")  # change where and how fast, never what
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    digest: str
+    racy: bool  # an input was modified just before the scan: not to be trusted later
+
+
+def state_path(output: Path) -> Path:
+    """Where the build state of ``output`` lives: beside it, like the lock and the staging folders."""
+    output = output.absolute()
+    return output.parent / f".{output.name}.build.json"
+
+
+UNTRUSTED = 1 << 62  # as "newest time" of an input: makes the fingerprint racy, i.e. never used
+
+
+def _walk(root: Path, relative: str, rows: list[str], newest: list[int]) -> None:
+    """Append one row per file below ``root`` (sorted by name); ``newest`` gets the youngest file time.
+
+    A link to a file is listed with its target's data; a link to a folder inside the
+    tree is not followed but makes the fingerprint untrusted (its files could change unseen).
+    """
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        rows.append(f"{relative}\0unreadable")
+        return
+    for entry in entries:
+        if entry.name == "__pycache__":
+            continue
+        name = f"{relative}/{entry.name}" if relative else entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _walk(Path(entry.path), name, rows, newest)
+                continue
+            if entry.is_symlink():
+                rows.append(f"{name}\0link\0{os.readlink(entry.path)}")
+                if entry.is_dir():
+                    newest[0] = UNTRUSTED
+                    continue
+            info = entry.stat()
+        except OSError:
+            rows.append(f"{name}\0unreadable")
+            continue
+        rows.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
+        newest[0] = max(newest[0], info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _distributions() -> list[str]:
+    """Names of the installed distributions with their versions (``Markdown-3.11.3.dist-info``)."""
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            found.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")))
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def fingerprint(project: Path, output: Path, today: date | None = None) -> Fingerprint:
+    """The fingerprint of a build of ``project`` into ``output`` (taken before anything is read).
+
+    ``today`` is the date a caller passes to the build; the calendar date and
+    SOURCE_DATE_EPOCH, from which the build takes its own, are always part of it.
+    """
+    started = time.time_ns()
+    rows: list[str] = [f"format {FORMAT}", f"output {output.absolute()}", f"today {today} {date.today().isoformat()}"]
+    rows += [f"python {sys.version} {sys.executable}", *_distributions()]
+    rows += [f"env {k}={v}" for k, v in sorted(os.environ.items()) if (k.startswith(ENV_PREFIXES) or k in ENV_NAMES) and k not in IGNORED_ENV]
+    newest = [0]
+    for label, root in (("code", PACKAGE), ("content", project / "content"), ("templates", project / "templates")):
+        rows.append(f"[{label}] {root.resolve()}")
+        _walk(root, "", rows, newest)
+    digest = hashlib.sha256("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
+    return Fingerprint(digest, racy=newest[0] >= started - int(RACY_SECONDS * 1e9))
+
+
+def output_listing(output: Path) -> str:
+    """A digest of every file in the output folder with its size, time and inode."""
+    rows: list[str] = []
+    _walk(output, "", rows, [0])
+    return hashlib.sha256("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _problem_data(problem: Problem) -> dict[str, object]:
+    return {"file": problem.file, "line": problem.line, "column": problem.column, "field": problem.field,
+            "message": problem.message, "hint": problem.hint, "severity": problem.severity.value}
+
+
+def up_to_date(state: Path, current: Fingerprint, output: Path) -> list[Problem] | None:
+    """The problems recorded by the last build when nothing changed since and the output is intact; else None."""
+    if current.racy or not output.is_dir():
+        return None
+    try:
+        recorded = json.loads(state.read_text(encoding="utf-8"))
+        if recorded.get("format") != FORMAT or recorded.get("racy") or recorded.get("fingerprint") != current.digest:
+            return None
+        if recorded.get("output") != output_listing(output):
+            return None
+        return [Problem(p["file"], p["line"], p["column"], p["field"], p["message"], p["hint"], Severity(p["severity"])) for p in recorded["problems"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget(state: Path) -> None:
+    """Remove the state before the output changes: a build that dies half-way leaves none behind."""
+    state.unlink(missing_ok=True)
+
+
+def record(state: Path, current: Fingerprint, output: Path, problems: list[Problem]) -> None:
+    """Write the state of the build that has just published ``output`` (atomically; failure only costs speed)."""
+    data = {"format": FORMAT, "fingerprint": current.digest, "racy": current.racy, "output": output_listing(output),
+            "problems": [_problem_data(p) for p in problems]}
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=state.name + ".", dir=state.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, ensure_ascii=False, indent=0)
+        os.replace(temporary, state)
+    except OSError:
+        forget(state)
+
+
+def reusable(project: Path, output: Path, today: date | None = None) -> tuple[Fingerprint, list[Problem] | None]:
+    """The fingerprint for the coming build, and the last build's problems if it can be skipped.
+
+    Cheap to import and to run (no content is parsed): the command line asks this
+    before it loads the rest of the build.
+    """
+    current = fingerprint(project, output, today)
+    return current, up_to_date(state_path(output), current, output)

@@ -1,0 +1,80 @@
+"""Spread a pure, per-item step over processes: large chunks, ``fork``, results in input order.
+
+Used for the two steps whose cost grows with every item: Markdown (cache misses
+only, see cache.py) and rendering the pages. Workers are forked, so they inherit
+the function and the items (the site model, the Jinja environment with its
+compiled templates) without pickling them; only the results travel back. The
+output is byte-identical to the serial loop: the same function on the same
+items, joined in the original order.
+
+Serial when it would not pay or is not possible: fewer than ``MIN_ITEMS`` items,
+one CPU, ``FAMILIENSITE_WORKERS=1``, no ``fork`` (Windows, macOS default), or
+while other threads run (the dev server rebuilds in a thread: forking a
+multi-threaded process can copy a lock some other thread holds).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 200  # below this, starting processes costs more than it saves
+CHUNKS_PER_WORKER = 4  # a few chunks each: large enough to amortise, small enough to even out slow items
+
+_task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # what the forked workers run
+
+
+def worker_count() -> int:
+    """CPUs this process may use, or FAMILIENSITE_WORKERS when set (1 = no extra processes)."""
+    configured = os.environ.get("FAMILIENSITE_WORKERS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
+    assert _task is not None
+    function, items = _task
+    return [function(item) for item in items[bounds[0] : bounds[1]]]
+
+
+def parallel_map(function: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+    """``[function(item) for item in items]``, spread over forked processes when that pays.
+
+    ``function`` must be pure (its result depends only on its argument and on state
+    that exists before the call). When a worker raises, the items are run again
+    here, so the caller gets the error with its traceback as from the serial loop.
+    """
+    global _task
+    count = worker_count() if workers is None else workers
+    if count <= 1 or len(items) < MIN_ITEMS or not _can_fork():
+        return [function(item) for item in items]
+    chunk = -(-len(items) // (count * CHUNKS_PER_WORKER))
+    bounds = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
+    _task = (function, items)
+    gc.freeze()  # the workers' garbage collector then leaves the inherited objects (and their pages) alone
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            parts = pool.map(_run_chunk, bounds, chunksize=1)
+    except Exception:
+        # Again in this process: the same error, with its real traceback (a template
+        # error is reported at the template line found in it, see render.template_problem).
+        return [function(item) for item in items]
+    finally:
+        _task = None
+        gc.unfreeze()
+    return [result for part in parts for result in part]

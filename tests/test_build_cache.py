@@ -1,0 +1,239 @@
+"""Every speed-up is an optimisation only: cold cache, warm cache, one process or several,
+hard-linked or written files, the no-change fast path and the preview's incremental
+rebuild all give the same bytes as a plain build."""
+
+from __future__ import annotations
+
+import calendar
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.generate import edited_body, item_text, make_items, write_ours
+from familiensite import fastpath, parallel
+from familiensite.cache import MARKDOWN_FILE, CachedMarkdown, cache_folder, read_entries, write_entries
+from familiensite.pipeline import BuildResult, build_project
+from familiensite.preview import PreviewBuilder
+from tests.conftest import ROOT, TODAY
+
+EPOCH = str(calendar.timegm(TODAY.timetuple()))
+ITEMS = 40
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.delenv("FAMILIENSITE_CACHE", raising=False)
+    # Files of a project made a moment ago are "racy" for fastpath (saved within the last
+    # seconds, see its docstring); the tests of the fast path trust them at once, except
+    # test_a_file_saved_just_before_the_build_is_not_trusted, which uses the real window.
+    monkeypatch.setattr(fastpath, "RACY_SECONDS", 0.0)
+    # Spread pages and Markdown over two processes even for this small site.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 8)
+    monkeypatch.setenv("FAMILIENSITE_WORKERS", "2")
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generated items (bench/generate.py) with their own copy of the templates (so their times can be aged)."""
+    project = write_ours(tmp_path_factory.mktemp("synthetic") / "project", make_items(ITEMS))
+    (project / "templates").unlink()
+    shutil.copytree(ROOT / "templates", project / "templates")
+    return project
+
+
+@pytest.fixture
+def project(synthetic: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(synthetic, target, symlinks=True)
+    return target
+
+
+def build(project: Path, output: Path | None = None) -> BuildResult:
+    result = build_project(project, output or project / "site", today=TODAY)
+    assert result.written, [p.message for p in result.problems]
+    return result
+
+
+def clean(project: Path) -> None:
+    """Back to "nothing built": no site/, no build state (the cache stays unless removed separately)."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    (project / ".site.build.json").unlink(missing_ok=True)
+
+
+def edit_one_conference(project: Path, revision: int = 1) -> str:
+    item = make_items(ITEMS)[ITEMS // 3]
+    path = project / "content" / "conferences" / f"{item.slug}.md"
+    path.write_text(item_text("ours", item, edited_body(item, revision)), encoding="utf-8")
+    return f"familienkonferenzen/{item.slug}/index.html"
+
+
+# --- cache and processes ------------------------------------------------------------------------
+
+
+def test_cold_cache_warm_cache_and_one_process_without_cache_build_byte_identical_sites(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    cold = tree(project / "site")
+    assert (cache_folder(project) / MARKDOWN_FILE).is_file()
+    clean(project)
+    build(project)
+    assert tree(project / "site") == cold
+    clean(project)
+    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
+    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
+    build(project)
+    assert tree(project / "site") == cold
+
+
+def test_the_warm_build_takes_its_html_from_the_cache(project: Path) -> None:
+    build(project)
+    path = cache_folder(project) / MARKDOWN_FILE
+    entries = read_entries(path)
+    assert len(entries) >= ITEMS  # one per distinct Markdown text of the site
+    write_entries(path, {key: html.replace("<p>", "<p>AUS-DEM-CACHE ", 1) for key, html in entries.items()})
+    clean(project)
+    build(project)
+    page = next((project / "site" / "familienkonferenzen").glob("konferenz-*/index.html")).read_text(encoding="utf-8")
+    assert "AUS-DEM-CACHE" in page
+
+
+def test_an_unreadable_cache_file_is_ignored(project: Path) -> None:
+    build(project)
+    expected = tree(project / "site")
+    (cache_folder(project) / MARKDOWN_FILE).write_bytes(b"\x00kaputt")
+    clean(project)
+    build(project)
+    assert tree(project / "site") == expected
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(project: Path) -> None:
+    build(project)
+    before = read_entries(cache_folder(project) / MARKDOWN_FILE)
+    edit_one_conference(project)
+    build(project)
+    after = read_entries(cache_folder(project) / MARKDOWN_FILE)
+    assert len(after) == len(before)
+    assert len(set(after) - set(before)) == 1
+
+
+def test_a_cache_entry_depends_on_the_base_path() -> None:
+    first, second = CachedMarkdown("/familie/", None), CachedMarkdown("/andere/", None)
+    text = "[Übersicht](/familienkonferenzen/)"
+    assert 'href="/familie/familienkonferenzen/"' in first.render(text)
+    assert 'href="/andere/familienkonferenzen/"' in second.render(text)
+
+
+def test_the_cache_folder_can_be_moved_or_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cache_folder(tmp_path) == tmp_path / ".cache" / "familiensite"
+    monkeypatch.setenv("FAMILIENSITE_CACHE", str(tmp_path / "ci-cache"))
+    assert cache_folder(tmp_path) == tmp_path / "ci-cache"
+    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
+    assert cache_folder(tmp_path) is None
+
+
+# --- writing only what changed ------------------------------------------------------------------
+
+
+def test_a_rebuild_after_one_edit_equals_a_plain_build_and_keeps_unchanged_files(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    untouched = project / "site" / "impressum" / "index.html"
+    inode = untouched.stat().st_ino
+    edited = edit_one_conference(project)
+    build(project)
+    assert untouched.stat().st_ino == inode  # linked from the previous site, not written again
+    assert "Nachtrag 1:" in (project / "site" / edited).read_text(encoding="utf-8")
+    plain = tmp_path / "plain"
+    shutil.copytree(project / "content", plain / "content")
+    (plain / "templates").symlink_to(project / "templates")
+    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
+    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
+    build(plain)
+    assert tree(project / "site") == tree(plain / "site")
+
+
+def test_the_preview_after_an_edit_equals_the_full_build(project: Path, tmp_path: Path) -> None:
+    preview = PreviewBuilder(project, tmp_path / "preview", today=TODAY)
+    assert preview.rebuild().ok
+    edit_one_conference(project, revision=2)
+    assert preview.rebuild().ok
+    build(project)
+    assert tree(tmp_path / "preview") == tree(project / "site")
+
+
+# --- the no-change fast path --------------------------------------------------------------------
+
+
+def test_a_build_without_changes_does_nothing_and_reports_the_same_problems(project: Path) -> None:
+    first = build(project)
+    page = project / "site" / "index.html"
+    before = page.stat()
+    second = build(project)
+    assert second.up_to_date and not second.outputs
+    assert second.problems == first.problems
+    after = page.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_ctime_ns) == (before.st_ino, before.st_mtime_ns, before.st_ctime_ns)
+
+
+def test_a_changed_content_file_is_built(project: Path) -> None:
+    build(project)
+    edited = edit_one_conference(project)
+    result = build(project)
+    assert not result.up_to_date
+    assert "Nachtrag 1:" in (project / "site" / edited).read_text(encoding="utf-8")
+    assert build(project).up_to_date
+
+
+def test_a_file_saved_just_before_the_build_is_not_trusted(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastpath, "RACY_SECONDS", 2.0)
+    edit_one_conference(project)
+    build(project)  # the file is younger than 2 s: a second save in the same clock tick would look the same
+    assert not build(project).up_to_date
+    time.sleep(2.1)
+    build(project)  # built again or not, depending on how long the last one took; records a trusted state
+    assert build(project).up_to_date
+
+
+@pytest.mark.parametrize("change", ["deleted page", "edited page", "extra file"])
+def test_a_touched_output_folder_is_built_again(project: Path, change: str) -> None:
+    build(project)
+    expected = tree(project / "site")
+    page = project / "site" / "impressum" / "index.html"
+    if change == "deleted page":
+        page.unlink()
+    elif change == "edited page":
+        page.write_bytes(page.read_bytes().replace(b"Impressum", b"Imprezzum"))
+    else:
+        (project / "site" / "fremd.html").write_text("x", encoding="utf-8")
+    assert not build(project).up_to_date
+    assert tree(project / "site") == expected
+
+
+def test_another_build_date_or_template_is_built_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400))
+    assert not build(project).up_to_date
+    assert build(project).up_to_date
+    template = project / "templates" / "404.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not build(project).up_to_date
+
+
+def test_the_fingerprint_sees_every_kind_of_input(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = project / "site"
+    base = fastpath.fingerprint(project, output, TODAY).digest
+    assert fastpath.fingerprint(project, output, TODAY).digest == base
+    assert fastpath.fingerprint(project, project / "anders", TODAY).digest != base
+    new_asset = project / "content" / "bilder" / "neu.svg"
+    new_asset.write_text("<svg/>", encoding="utf-8")
+    assert fastpath.fingerprint(project, output, TODAY).digest != base
+    new_asset.unlink()
+    assert fastpath.fingerprint(project, output, TODAY).digest == base
+    assert fastpath.fingerprint(project, output, TODAY.replace(day=1)).digest != base
+    monkeypatch.setenv("FAMILIENSITE_BEISPIEL", "1")
+    assert fastpath.fingerprint(project, output, TODAY).digest != base
