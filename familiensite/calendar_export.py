@@ -104,7 +104,7 @@ def _calendar(site: SiteView, name: str, url: str, events: list[Event], years: I
     calendar.add_component(build_vtimezone(site.timezone, date(year_list[0], 1, 1), date(year_list[-1] + 1, 1, 1)))
     for event in events:
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _dated(model: SiteModel) -> list[tuple[ConferenceView, DateView, str]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jinja2
 
@@ -33,7 +33,7 @@ def _xml(text: str) -> str:
 
 
 def rfc3339(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def _result_entry(origin: str, result: ResultView, stamp: datetime) -> tuple[dat
     when = stamp
     if result.published_iso:
         parts = [int(p) for p in result.published_iso.split("-")] + [1, 1]
-        when = datetime(parts[0], parts[1], parts[2], tzinfo=timezone.utc)
+        when = datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
     title = f"{result.title}: {result.subtitle}" if result.subtitle else result.title
     entry = FeedEntry(origin + result.url, origin + result.url, _xml(title), "Ergebnis", rfc3339(when), _xml(result.teaser), _xml(result.body_html) or None)
     return when, entry

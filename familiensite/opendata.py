@@ -194,10 +194,11 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
     for result in sorted(content.results, key=lambda r: r.slug):
         for slug in result.meta.conferences:
             results_by_conference.setdefault(slug, []).append(result.slug)
-    conferences, dates = [], []
+    conferences: list[dict[str, Value]] = []
+    dates: list[dict[str, Value]] = []
     for entry in sorted(content.conferences, key=lambda c: c.slug):
         view, meta = views[entry.slug], entry.meta
-        own_dates = []
+        own_dates: list[dict[str, Value]] = []
         for d in sorted(meta.dates, key=lambda d: _iso(d.start)):
             own_dates.append({
                 "start": _iso(d.start), "end": _iso(d.end) if d.end else None, "all_day": not isinstance(d.start, datetime), "timezone": tz,
@@ -215,7 +216,7 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
             "results": results_by_conference.get(entry.slug, []), "dates": own_dates,
         })
     result_urls = {r.slug: r.url for r in model.results}
-    results = [
+    results: list[dict[str, Value]] = [
         {
             "slug": r.slug, "url": absolute + result_urls[r.slug], "title": r.meta.title, "subtitle": r.meta.subtitle,
             "teaser": r.meta.teaser, "published": r.meta.published.isoformat() if r.meta.published else None,
@@ -226,7 +227,7 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
     ]
     network_url = absolute + model.site.base_path + "netzwerk/"
     initiator = content.network.meta.initiator
-    members = [
+    members: list[dict[str, Value]] = [
         {
             "slug": e.slug, "url": f"{network_url}#{e.slug}", "city": e.meta.city, "organisation": e.meta.organisation,
             "website": e.meta.website, "address_recipient": list(e.meta.address.recipient) if e.meta.address else [],

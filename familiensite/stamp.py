@@ -12,7 +12,7 @@ bytes, on any day, with or without the variable.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from .validate import Content
 
@@ -37,5 +37,5 @@ def content_date(content: Content) -> date:
 def publication_stamp(content: Content, epoch: int | None) -> datetime:
     """The build's publication instant, timezone-aware in UTC."""
     if epoch is not None:
-        return datetime.fromtimestamp(epoch, tz=timezone.utc)
-    return datetime.combine(content_date(content), time(0, 0), tzinfo=timezone.utc)
+        return datetime.fromtimestamp(epoch, tz=UTC)
+    return datetime.combine(content_date(content), time(0, 0), tzinfo=UTC)

@@ -13,7 +13,7 @@ property per transition.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
@@ -23,7 +23,7 @@ DAY_NAMES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 def _transition(zone: ZoneInfo, wall: datetime, offset_to: timedelta) -> datetime:
     """The UTC instant of the change that made ``wall`` (first local time after it) use ``offset_to``."""
-    high = (wall - offset_to).replace(tzinfo=timezone.utc)
+    high = (wall - offset_to).replace(tzinfo=UTC)
     low = high - timedelta(days=1)
     while high - low > timedelta(seconds=1):  # bisection; changes happen on whole seconds
         middle = low + (high - low) / 2

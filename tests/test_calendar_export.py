@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -63,7 +63,7 @@ def test_a_conference_calendar_holds_every_date_as_written_in_the_content(dated:
     assert str(cancelled["location"]).startswith("Haus der Jugend, Maschstraße 24")
     for event in events:
         assert str(event["url"]) == PAGE
-        assert event.decoded("dtstamp") == datetime.fromtimestamp(EPOCH, tz=timezone.utc)
+        assert event.decoded("dtstamp") == datetime.fromtimestamp(EPOCH, tz=UTC)
     assert [str(e["status"]) for e in events] == ["CONFIRMED"] * 4 + ["CANCELLED"]
     assert str(cancelled["summary"]) == "Abgesagt: Familienkonferenz Döhren; Süd, Wülfel"
     assert str(timed["summary"]) == "Familienkonferenz Döhren; Süd, Wülfel"
@@ -174,7 +174,7 @@ def test_without_source_date_epoch_dtstamp_comes_from_the_content_not_the_clock(
 
     content, _ = validate_content(load_content(project), TODAY)
     assert content is not None
-    assert stamps == {datetime.combine(content_date(content), datetime.min.time(), tzinfo=timezone.utc)}
+    assert stamps == {datetime.combine(content_date(content), datetime.min.time(), tzinfo=UTC)}
 
 
 def test_the_real_site_calendar_is_valid_although_no_conference_has_dates(real_build: BuildResult, real_site: Path) -> None:
@@ -195,6 +195,6 @@ def test_the_vtimezone_gives_the_offsets_of_the_time_zone_database_at_every_hour
     while day < date(2028, 1, 1):  # every 30 minutes in the last weeks of March and October, else daily
         dense = day.month in (3, 10) and day.day > 24
         for minutes in range(0, 24 * 60, 30) if dense else (12 * 60,):
-            instant = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(minutes=minutes)
+            instant = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(minutes=minutes)
             assert instant.astimezone(theirs).utcoffset() == instant.astimezone(BERLIN).utcoffset(), instant
         day += timedelta(days=1)
