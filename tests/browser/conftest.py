@@ -94,6 +94,7 @@ import pytest
 from tests.browser.harness import CHROMIUM_ARGS, BrowserTab, CheckedPage, find_chromium
 from tests.serving.nginx_harness import nginx_binary, nginx_server, nginx_server_session  # noqa: F401
 from tests.support.env import missing_tool
+from tests.support.site_pages import SitePage, site_pages
 from tests.support.static_server import StaticServer
 from tests.tools.vnu import Vnu, require_vnu
 
@@ -176,3 +177,17 @@ def site_tab(browser) -> Iterator[BrowserTab]:
 @pytest.fixture(scope="session")
 def vnu() -> Vnu:
     return require_vnu()
+
+
+# --------------------------------------------------------------------------- the real site
+
+@pytest.fixture(scope="session")
+def real_pages(real_build) -> list[SitePage]:
+    """Every HTML page of the real site (tests/support/site_pages.py), sorted by output path."""
+    return site_pages(real_build)
+
+
+@pytest.fixture(scope="session")
+def real_server(serve_static, real_site: Path) -> StaticServer:
+    """The real site (built once per session) behind the nginx-like static server, production headers on."""
+    return serve_static(real_site)
