@@ -126,10 +126,13 @@ def render_calendars(model: SiteModel, today: date, stamp: datetime) -> dict[str
     base = site.base_path
     dated = _dated(model)
     outputs: dict[str, bytes] = {}
+    by_conference: dict[str, list[tuple[DateView, str]]] = {}  # grouped once: a scan per conference is quadratic
+    for c, d, uid in dated:
+        by_conference.setdefault(c.slug, []).append((d, uid))
     for conference in model.conferences:
         if conference.calendar_url is None:
             continue
-        own = [(d, uid) for c, d, uid in dated if c.slug == conference.slug]
+        own = by_conference.get(conference.slug, [])
         events = [_event(site, conference, d, uid, stamp, zone) for d, uid in own]
         years = {d.start.year for d, _ in own} | {_ends(d).year for d, _ in own}
         outputs[conference.calendar_url[len(base):]] = _calendar(site, conference.title, site.origin + conference.url, events, years)
