@@ -7,6 +7,7 @@ http(s), mailto and tel schemes (no javascript:, data: or vbscript:).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -19,6 +20,7 @@ from .slugs import slugify
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "strong", "em", "b", "i", "code", "pre",
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "abbr", "sub", "sup", "dl", "dt", "dd",
+    "address",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -40,6 +42,8 @@ class _SiteLinks(Treeprocessor):
                     element.set("href", self.base_path + href[1:])
             elif element.tag == "th":
                 element.set("scope", "col")
+            elif element.tag == "p" and _is_postal_address(element):
+                element.tag = "address"
 
 
     @staticmethod
@@ -58,6 +62,16 @@ class _SiteLinks(Treeprocessor):
                 open_levels.pop()
             element.tag = f"h{min(2 + len(open_levels), 6)}"
             open_levels.append(level)
+
+
+_POSTAL_CODE_LINE = re.compile(r"\d{5} [^\W\d][^\s.!?,;:]*(?: [^\s.!?,;:]+){0,3}")  # "30159 Hannover", "60316 Frankfurt am Main"
+
+
+def _is_postal_address(paragraph: etree.Element) -> bool:
+    """A paragraph of lines ending in "30159 Hannover" is an address (editors write one line per
+    hard break); it becomes <address>, as the templates mark theirs."""
+    breaks = [child for child in paragraph if child.tag == "br"]
+    return bool(breaks) and breaks[-1] is paragraph[-1] and bool(_POSTAL_CODE_LINE.fullmatch((breaks[-1].tail or "").strip()))
 
 
 class _SiteExtension(Extension):
