@@ -19,6 +19,10 @@ schema: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# The editors' preview: http://127.0.0.1:8000/familie/, rebuilt and reloaded on every save (make serve PORT=8001).
+serve: $(STAMP)
+	$(PY) build.py serve $(if $(PORT),--port $(PORT))
+
 # npm brings the test tools that ship as npm packages (axe-core, the Nu Html Checker's vnu.jar);
 # --ignore-scripts because vnu-jar's install script would try to download Java.
 $(STAMP): pyproject.toml package.json package-lock.json

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import jinja2
+from pydantic import TypeAdapter, ValidationError
 
 from . import fastpath
 from . import messages as m
@@ -16,6 +17,7 @@ from .linkcheck import check_links
 from .load import load_content
 from .problems import Problem, has_errors, sort_problems
 from .exports import render_exports
+from .fieldtypes import BaseUrl
 from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .search_index import build_search_index
 from .sitemodel import SiteModel, build_site_model
@@ -46,10 +48,22 @@ class BuildResult:
         return not has_errors(self.problems)
 
 
+# A deployment's own address (GitHub/GitLab Pages, a staging server) instead of site.yaml's base_url;
+# read here only, and part of the build fingerprint like every FAMILIENSITE_* variable (fastpath.py).
+BASE_URL_VARIABLE = "FAMILIENSITE_BASE_URL"
+
+
 def check_content(project: Path, today: date | None = None) -> tuple[Content | None, list[Problem]]:
     """`check`: load and validate, nothing rendered or written."""
     loaded = load_content(project)
     content, problems = validate_content(loaded, today or build_date())
+    override = os.environ.get(BASE_URL_VARIABLE, "").strip()
+    if content is not None and override:
+        try:
+            content.site = content.site.model_copy(update={"base_url": TypeAdapter(BaseUrl).validate_python(override)})
+        except ValidationError:
+            problems.append(Problem(BASE_URL_VARIABLE, 0, 0, "", m.text("base_url_format"), m.hint("base_url_format")))
+            content = None
     return content, sort_problems(problems)
 
 
