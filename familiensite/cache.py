@@ -78,17 +78,25 @@ def read_entries(path: Path) -> dict[str, str]:
     return data
 
 
-def write_entries(path: Path, entries: dict[str, str]) -> None:
-    """Replace the file atomically (a killed build leaves the old file, never half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+def write_blob(path: Path, data: bytes) -> None:
+    """Replace a cache file atomically (a killed build leaves the old file, never half a file).
+
+    A cache that cannot be written costs time on the next build, nothing else: errors are ignored.
+    """
+    temporary: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            marshal.dump(dict(sorted(entries.items())), stream)
+            stream.write(data)
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def write_entries(path: Path, entries: dict[str, str]) -> None:
+    write_blob(path, marshal.dumps(dict(sorted(entries.items()))))
 
 
 class CachedMarkdown:
@@ -158,10 +166,7 @@ class CachedMarkdown:
         """Keep exactly the entries this build used (nothing is written when they did not change)."""
         if self.path is None or self._used.keys() == self._stored.keys():
             return
-        try:
-            write_entries(self.path, self._used)
-        except OSError:
-            pass  # a cache that cannot be written costs time on the next build, nothing else
+        write_entries(self.path, self._used)
 
 
 def markdown_texts(content: Content) -> list[str]:

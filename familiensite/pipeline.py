@@ -19,7 +19,7 @@ from .problems import Problem, has_errors, sort_problems
 from .exports import render_exports
 from .fieldtypes import BaseUrl
 from .render import Output, PageRenderer, render_page, render_site, template_problem
-from .search_index import build_search_index
+from .search_cache import cached_search_index
 from .sitemodel import SiteModel, build_site_model
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
@@ -89,7 +89,7 @@ def render_project(
         outputs.update(render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch())))
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
-    search_files, search_problems = build_search_index(outputs, model) if search else ({}, [])
+    search_files, search_problems = cached_search_index(outputs, model, project) if search else ({}, [])
     outputs.update(search_files)
     problems = sort_problems([*problems, *search_problems, *check_links(outputs, model)])
     return BuildResult(problems, outputs, model)

@@ -5,6 +5,7 @@ rebuild all give the same bytes as a plain build."""
 from __future__ import annotations
 
 import calendar
+import marshal
 import shutil
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from familiensite import fastpath, parallel
 from familiensite.cache import MARKDOWN_FILE, CachedMarkdown, cache_folder, read_entries, write_entries
 from familiensite.pipeline import BuildResult, build_project
 from familiensite.preview import PreviewBuilder
+from familiensite.search_cache import SEARCH_FILE
 from tests.conftest import ROOT, TODAY
 
 EPOCH = str(calendar.timegm(TODAY.timetuple()))
@@ -237,3 +239,18 @@ def test_the_fingerprint_sees_every_kind_of_input(project: Path, monkeypatch: py
     assert fastpath.fingerprint(project, output, TODAY.replace(day=1)).digest != base
     monkeypatch.setenv("FAMILIENSITE_BEISPIEL", "1")
     assert fastpath.fingerprint(project, output, TODAY).digest != base
+
+
+def test_the_search_index_comes_from_the_cache_while_the_pages_stay_the_same(project: Path) -> None:
+    build(project)
+    path = cache_folder(project) / SEARCH_FILE
+    key, files = marshal.loads(path.read_bytes())
+    assert "pagefind/pagefind.js" in files
+    path.write_bytes(marshal.dumps((key, {**files, "pagefind/pagefind.js": b"// aus dem Cache\n"})))
+    clean(project)
+    build(project)
+    assert (project / "site" / "pagefind" / "pagefind.js").read_bytes() == b"// aus dem Cache\n"
+    edit_one_conference(project)  # a page changed: Pagefind runs again
+    build(project)
+    assert (project / "site" / "pagefind" / "pagefind.js").read_bytes() == files["pagefind/pagefind.js"]
+    assert marshal.loads(path.read_bytes())[0] != key
