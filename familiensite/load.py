@@ -80,9 +80,9 @@ def decode_content(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int] | Problem:
     """(front matter, body, line where the body starts) or the problem with the fences."""
-    if not (text.startswith("---\n") or text == "---"):
-        return Problem(path, 1, 1, "", m.text("front_matter_missing"), m.hint("front_matter_missing"))
     lines = text.split("\n")
+    if lines[0].rstrip() != "---":  # trailing blanks are invisible in editors: tolerated, as on the closing fence
+        return Problem(path, 1, 1, "", m.text("front_matter_missing"), m.hint("front_matter_missing"))
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             front = "\n".join(lines[1:index]) + "\n"
