@@ -74,6 +74,12 @@ def test_a_fence_with_trailing_text_is_not_a_fence(make_site: MakeSite) -> None:
     assert errors_in(project) == [(ONLINE, 1, 1, "", *FENCE_MISSING)]
 
 
+def test_fences_with_trailing_blanks_are_still_fences(make_site: MakeSite) -> None:
+    lines = fixture_text(ONLINE).split("\n")
+    project = make_site(files={ONLINE: "--- \t\n" + "\n".join(lines[1:]).replace("\n---\n", "\n---  \n", 1)})
+    assert errors_in(project) == []
+
+
 def test_front_matter_that_is_never_closed_is_an_error(make_site: MakeSite) -> None:
     project = make_site(files={ONLINE: "---\ntitle: Online-Familienkonferenz\nformat: online\n\nBeschreibung.\n"})
     assert errors_in(project) == [
