@@ -93,7 +93,10 @@ GERMAN: dict[str, str] = {
     "base_url_format_hint": "Zum Beispiel „https://www.hannover.de/familie/“.",
     "color_format": "„{value}“ ist keine Farbe im Format #RRGGBB.",
     "color_format_hint": "Zum Beispiel „#005ea8“.",
-    "color_contrast": "Die Akzentfarbe {value} hat auf Weiß nur einen Kontrast von {ratio}:1; nötig sind mindestens 4,5:1 (WCAG 2.1 AA).",
+    "color_contrast": (
+        "Die Akzentfarbe {value} hat auf hellem Hintergrund (Weiß, Hellgrau von Navigation und Fußbereich) nur einen Kontrast "
+        "von {ratio}:1; nötig sind mindestens 4,5:1 (WCAG 2.1 AA)."
+    ),
     "color_contrast_hint": "Eine dunklere Farbe wählen.",
     "slug_format": "„{value}“ ist kein gültiger Adressname (nur Kleinbuchstaben a–z, Ziffern und Bindestriche).",
     "slug_format_hint": "Meinten Sie „{suggestion}“?",

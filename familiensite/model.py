@@ -17,7 +17,7 @@ from .fieldtypes import (
     AltText, BaseUrl, Color, ContentPath, Date, Email, EmptyIsNone, Flag, InternalPath, Partial,
     Phone, PostalCode, ShortText, Slug, Text, TimeZone, WebUrl, When,
 )
-from .theme import contrast_ratio
+from .theme import lowest_contrast
 
 
 class Record(BaseModel):
@@ -92,13 +92,16 @@ class Theme(Record):
 
     organisation: ShortText = Field(description="Herausgebende Organisation, z. B. „Landeshauptstadt Hannover“.")
     accent_color: Color = Field(
-        description="Akzentfarbe für Links und Überschriften als #RRGGBB; braucht auf Weiß einen Kontrast von mindestens 4,5:1."
+        description=(
+            "Akzentfarbe für Links und Überschriften als #RRGGBB; braucht auf Weiß und auf dem Hellgrau von Navigation "
+            "und Fußbereich einen Kontrast von mindestens 4,5:1."
+        )
     )
     logo: Image | None = Field(None, description="Logo im Kopf jeder Seite (SVG oder PNG).")
 
     @model_validator(mode="after")
     def _readable_accent(self) -> Theme:
-        ratio = contrast_ratio(self.accent_color, "#ffffff")
+        ratio = lowest_contrast(self.accent_color)
         if ratio < 4.5:
             raise _at("accent_color", "color_contrast", value=self.accent_color, ratio=f"{ratio:.2f}".replace(".", ","))
         return self
