@@ -26,8 +26,8 @@ def _properties(block: str) -> dict[str, str]:
 
 
 def _palettes() -> dict[str, dict[str, str]]:
-    light = re.search(r"^:root\s*\{(.*?)\}", CSS, re.S | re.M)
-    dark = re.search(r"@media\s*\(prefers-color-scheme:\s*dark\)\s*\{\s*:root\s*\{(.*?)\}", CSS, re.S)
+    light = re.search(r"^:root\s*\{(.*?)\}", CSS, re.DOTALL | re.MULTILINE)
+    dark = re.search(r"@media\s*\(prefers-color-scheme:\s*dark\)\s*\{\s*:root\s*\{(.*?)\}", CSS, re.DOTALL)
     assert light and dark, "site.css has no :root block or no dark :root block"
     palette = _properties(light.group(1))
     assert palette["accent"] == "__accent_color__"  # replaced by the theme's colour when the site is built

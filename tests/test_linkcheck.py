@@ -7,6 +7,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -40,8 +41,8 @@ def test_a_missing_fragment_fails_the_build_and_an_existing_one_does_not(make_si
     project = make_site(files=help_page(body))
     assert link_problems(project) == [
         (HELP, 0, "Der Link „#nirgends“ auf der Seite /familie/hilfe/ verweist auf den Abschnitt „#nirgends“, den es dort nicht gibt.", HINT),
-        (HELP, 0, "Der Link „/familie/impressum/#fehlt“ auf der Seite /familie/hilfe/ verweist auf den Abschnitt „#fehlt“, "
-                  "den es dort nicht gibt.", HINT),
+        (HELP, 0, ("Der Link „/familie/impressum/#fehlt“ auf der Seite /familie/hilfe/ verweist auf den Abschnitt „#fehlt“, "
+                   "den es dort nicht gibt."), HINT),
     ]
 
 
@@ -61,16 +62,16 @@ def test_a_broken_image_in_a_template_fails_the_build_at_each_page_that_shows_it
 def test_build_reports_a_broken_link_like_a_content_problem(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     project = make_site(files=help_page("[Weg](/weg/)"))
     code = command_line.main(["--project", str(project), "build"])
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert code == 1
     assert f"{HELP}: Der Link „/familie/weg/“ auf der Seite /familie/hilfe/ führt ins Leere." in err
     assert "Die Website wurde nicht verändert." in err
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's API)
+    def do_GET(self) -> None:
         _Recorder.requests.append(self.path)
         self.send_response(200)
         self.end_headers()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import lxml.html
@@ -67,7 +68,7 @@ def test_every_page_has_one_h1_and_headings_without_gaps(trees):
     for output, tree in trees.items():
         levels = [int(h.tag[1]) for h in tree.xpath("//body//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")]
         assert levels[:1] == [1] and levels.count(1) == 1, (output, levels)
-        gaps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        gaps = [(a, b) for a, b in pairwise(levels) if b > a + 1]
         assert not gaps, f"{output}: heading levels jump {gaps} in {levels}"
 
 
@@ -90,7 +91,7 @@ def _valid_datetime(value: str) -> bool:
         (r"\d{4}", lambda v: date(int(v), 1, 1)),
         (r"\d{4}-\d{2}", lambda v: date.fromisoformat(v + "-01")),
         (r"\d{4}-\d{2}-\d{2}", date.fromisoformat),
-        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?", lambda v: datetime.fromisoformat(v.replace("Z", "+00:00"))),
+        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?", datetime.fromisoformat),
     ):
         if re.fullmatch(pattern, value):
             try:

@@ -114,7 +114,7 @@ def test_pages_without_dates_carry_no_event(dated):
 
 def test_script_end_tags_and_comment_openers_in_a_field_cannot_break_out_of_the_json(dated):
     html = page(dated, "familienkonferenzen/online/index.html")
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert len(blocks) == 2  # breadcrumbs and the event: each ends at its own </script>
     for block in blocks:
         assert "<" not in block and ">" not in block and "\u2028" not in block

@@ -304,8 +304,8 @@ def test_an_accent_colour_with_too_little_contrast_is_an_error(make_site: MakeSi
     project = make_site(files=edited(SITE, 'accent_color: "#0b5d8f"', 'accent_color: "#ffcc00"'))
     assert errors_in(project) == [
         (SITE, 7, 17, "theme.accent_color",
-         "Die Akzentfarbe #ffcc00 hat auf hellem Hintergrund (Weiß, Hellgrau von Navigation und Fußbereich) nur einen Kontrast "
-         "von 1,38:1; nötig sind mindestens 4,5:1 (WCAG 2.1 AA).",
+         ("Die Akzentfarbe #ffcc00 hat auf hellem Hintergrund (Weiß, Hellgrau von Navigation und Fußbereich) nur einen Kontrast "
+          "von 1,38:1; nötig sind mindestens 4,5:1 (WCAG 2.1 AA)."),
          "Eine dunklere Farbe wählen."),
     ]
 
@@ -314,8 +314,8 @@ def test_an_accent_colour_readable_on_white_but_not_on_the_grey_of_navigation_an
     project = make_site(files=edited(SITE, 'accent_color: "#0b5d8f"', 'accent_color: "#767676"'))  # 4,54:1 on white
     assert errors_in(project) == [
         (SITE, 7, 17, "theme.accent_color",
-         "Die Akzentfarbe #767676 hat auf hellem Hintergrund (Weiß, Hellgrau von Navigation und Fußbereich) nur einen Kontrast "
-         "von 4,16:1; nötig sind mindestens 4,5:1 (WCAG 2.1 AA).",
+         ("Die Akzentfarbe #767676 hat auf hellem Hintergrund (Weiß, Hellgrau von Navigation und Fußbereich) nur einen Kontrast "
+          "von 4,16:1; nötig sind mindestens 4,5:1 (WCAG 2.1 AA)."),
          "Eine dunklere Farbe wählen."),
     ]
 

@@ -20,6 +20,7 @@ import struct
 import pytest
 
 from tests.browser.harness import BrowserTab
+from tests.browser.site_checks import focus_walk
 from tests.support.env import REPO_ROOT
 from tests.support.site_pages import one_per_type
 from tests.support.static_server import SECURITY_HEADERS
@@ -30,62 +31,14 @@ SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 SCREENSHOT_VIEWPORTS = {375: 812, 1280: 800}
 HOME_PAGE_BUDGET = 60_000  # bytes transferred, the issue's "60 KB"
 
-FOCUS_SETUP_JS = """() => {
-  const selector = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex], [contenteditable=""], [contenteditable=true]';
-  const shown = (e) => { const s = getComputedStyle(e); return s.visibility !== 'hidden' && e.getClientRects().length > 0; };
-  const focusable = [...document.querySelectorAll(selector)].filter(e => !e.disabled && e.tabIndex >= 0 && shown(e));
-  // What a focus indicator can change, for the element and everything inside it (an SVG link shows focus on its circle).
-  window.__focusLook = (e) => [e, ...e.querySelectorAll('*')].map(n => { const s = getComputedStyle(n);
-    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.stroke, s.strokeWidth, s.textDecorationLine,
-            s.backgroundColor, s.color, s.borderColor, s.borderWidth].join('|'); }).join(';');
-  document.activeElement && document.activeElement.blur();
-  window.__focusable = focusable;
-  window.__unfocused = focusable.map(e => window.__focusLook(e));
-  return focusable.length;
-}"""
-
-FOCUS_STEP_JS = """() => {
-  const e = document.activeElement;
-  if (!e || e === document.body) return null;
-  const index = window.__focusable.indexOf(e);
-  const s = getComputedStyle(e);
-  const type = e instanceof SVGElement ? 'svg ' + e.tagName : e.tagName.toLowerCase() + (e.type && e.tagName === 'INPUT' ? '[type=' + e.type + ']' : '');
-  return { index, type, text: (e.textContent || e.getAttribute('aria-label') || e.name || '').trim().slice(0, 50),
-           changed: index >= 0 && window.__unfocused[index] !== window.__focusLook(e), svg: e instanceof SVGElement,
-           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, shadow: s.boxShadow !== 'none' };
-}"""
-
-
-def _tab_through(page) -> tuple[int, list[dict]]:
-    """Tab from the top of the page until focus leaves the page or comes round again."""
-    count = page.evaluate(FOCUS_SETUP_JS)
-    steps: list[dict] = []
-    seen: set[int] = set()
-    for _ in range(count + 3):
-        page.keyboard.press("Tab")
-        step = page.evaluate(FOCUS_STEP_JS)
-        if step is None or step["index"] in seen:
-            break
-        seen.add(step["index"])
-        steps.append(step)
-    return count, steps
-
-
 def test_tab_reaches_every_interactive_element_of_every_page_type_and_focus_is_visible(site_tab, real_server, real_pages):
     problems: list[str] = []
     types: set[str] = set()
     for kind, page in one_per_type(real_pages).items():
         checked = site_tab.open(real_server.url(page.request_path))
-        count, steps = _tab_through(checked.page)
-        reached = {s["index"] for s in steps}
-        if reached != set(range(count)) or any(s["index"] < 0 for s in steps):
-            problems.append(f"{kind} ({page}): Tab reached {len(reached)} of {count} focusable elements: {steps}")
-        for s in steps:
-            types.add(s["type"])
-            if not s["changed"]:
-                problems.append(f"{kind} ({page}): {s['type']} „{s['text']}“ looks the same focused and unfocused")
-            elif not s["svg"] and not (s["outline"] or s["shadow"]):
-                problems.append(f"{kind} ({page}): {s['type']} „{s['text']}“ has neither an outline of 2 px nor a box-shadow when focused")
+        found, met = focus_walk(checked.page)
+        problems += [f"{kind} ({page}): {problem}" for problem in found]
+        types |= met
     assert not problems, "\n".join(problems)
     # the walk met every kind of control the site has (links, the network map's SVG links, the search form)
     assert {"a", "svg a", "input[type=search]", "button"} <= types, types

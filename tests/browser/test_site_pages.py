@@ -22,7 +22,18 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.browser.harness import WCAG_TAGS, BrowserTab, axe_source
+from tests.browser.harness import BrowserTab
+from tests.browser.site_checks import (
+    COLOURS_JS,
+    DARK_RULES,
+    DISPLAY_JS,
+    OVERFLOW_JS,
+    PRINT_HIDDEN,
+    axe_result,
+    axe_start,
+    check_skip_link,
+    luminance_of,
+)
 from tests.support.site_pages import SitePage
 
 pytestmark = pytest.mark.browser
@@ -30,71 +41,6 @@ pytestmark = pytest.mark.browser
 #: WCAG 1.4.4 (200 % of a 1280 px window) and 1.4.10 (320 CSS px).
 ZOOM_VIEWPORT = {"width": 640, "height": 400}
 REFLOW_WIDTH = 320
-
-OVERFLOW_JS = """() => {
-  const root = document.documentElement;
-  const width = root.clientWidth;
-  // Elements sticking out to the right, unless a scroll container (e.g. a wide table) holds them.
-  const clipped = (e) => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (getComputedStyle(p).overflowX !== 'visible') return true; } return false; };
-  const culprits = [...document.body.querySelectorAll('*')]
-    .filter(e => e.getBoundingClientRect().right > width + 1 && !clipped(e))
-    .slice(0, 5)
-    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
-               + ' (right edge ' + Math.round(e.getBoundingClientRect().right) + ' px)');
-  return { scrollWidth: root.scrollWidth, clientWidth: width, innerWidth: window.innerWidth, dpr: window.devicePixelRatio, culprits };
-}"""
-
-ACTIVE_JS = """() => {
-  const e = document.activeElement;
-  if (!e || e === document.body) return null;
-  const r = e.getBoundingClientRect();
-  return { tag: e.tagName.toLowerCase(), id: e.id, cls: typeof e.className === 'string' ? e.className : '',
-           href: e.getAttribute('href'), text: (e.textContent || '').trim().slice(0, 60),
-           inViewport: r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
-           inMain: !!e.closest('main') };
-}"""
-
-DISPLAY_JS = """(selectors) => Object.fromEntries(selectors.map(s => {
-  const e = document.querySelector(s);
-  return [s, e ? getComputedStyle(e).display : 'missing'];
-}))"""
-
-#: axe-core started without waiting for it (``axe_start``), so that its run in the main tab
-#: overlaps the page load in the zoom tab; ``axe_result`` waits for it. Same rules as
-#: harness.run_axe (tags WCAG_TAGS); in the dark scheme only the colour rules run again.
-DARK_RULES = ("color-contrast", "link-in-text-block")
-AXE_START_JS = r"""(runOnly) => {
-  window.__axeResult = axe.run(document, { runOnly, resultTypes: ['violations'] }).then(result => result.violations.map(
-    v => `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` + v.nodes.map(
-      n => `    at ${n.target.join(' ')}: ${n.html.slice(0, 160)}\n       ${(n.failureSummary || '').split('\n').join(' ')}`).join('\n')));
-}"""
-
-
-def axe_start(page, *, tags: tuple[str, ...] = WCAG_TAGS, rules: tuple[str, ...] = ()) -> None:
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(axe_source())
-    page.evaluate(AXE_START_JS, {"type": "rule", "values": list(rules)} if rules else {"type": "tag", "values": list(tags)})
-
-
-def axe_result(page) -> str:
-    """The violations of the run started last, as readable lines ("" = none)."""
-    return "\n".join(page.evaluate("() => window.__axeResult"))
-
-
-COLOURS_JS = "() => { const s = getComputedStyle(document.body); return [s.color, s.backgroundColor]; }"
-
-#: Shown on screen, hidden in print (the print stylesheet in templates/assets/site.css).
-PRINT_HIDDEN = ("nav.site-nav", ".skip-link")
-
-
-def _luminance(rgb: str) -> float:
-    """Relative luminance of a computed 'rgb(r, g, b)' colour."""
-    from familiensite.theme import luminance
-
-    r, g, b = (int(float(x)) for x in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
-    return luminance(f"#{r:02x}{g:02x}{b:02x}")
-
 
 @dataclass
 class Visit:
@@ -108,27 +54,6 @@ class Visit:
     printed: dict[str, str] = field(default_factory=dict)
     print_colours: tuple[str, str] = ("", "")
     overflow: dict[int, dict] = field(default_factory=dict)  # viewport width → OVERFLOW_JS result
-
-
-def _check_skip_link(page) -> list[str]:
-    """Tab once: the skip link, visible; Enter: focus in <main id="inhalt">; Tab: into main."""
-    found: list[str] = []
-    page.keyboard.press("Tab")
-    first = page.evaluate(ACTIVE_JS)
-    if not first or "skip-link" not in first["cls"] or first["href"] != "#inhalt":
-        return [f"first Tab focuses {first}, not the skip link to #inhalt"]
-    if not first["inViewport"]:
-        found.append(f"the focused skip link is not visible in the viewport: {first}")
-    page.keyboard.press("Enter")
-    target = page.evaluate("() => [document.activeElement.tagName, document.activeElement.id, location.hash]")
-    if target != ["MAIN", "inhalt", "#inhalt"]:
-        found.append(f"Enter on the skip link leaves focus at {target}, not <main id=inhalt>")
-    if page.evaluate("() => !!document.querySelector('main a[href], main button, main input')"):
-        page.keyboard.press("Tab")
-        after = page.evaluate(ACTIVE_JS)
-        if not after or not after["inMain"]:
-            found.append(f"the Tab after the skip link goes to {after}, not into main")
-    return found
 
 
 def _visit(tab: BrowserTab, zoom_tab: BrowserTab, server, page: SitePage) -> Visit:
@@ -146,7 +71,7 @@ def _visit(tab: BrowserTab, zoom_tab: BrowserTab, server, page: SitePage) -> Vis
     zoomed.set_viewport_size(ZOOM_VIEWPORT)
 
     visit.axe_light = axe_result(p)
-    visit.skip_link = _check_skip_link(p)
+    visit.skip_link = check_skip_link(p)
     p.emulate_media(media="print")
     visit.printed = p.evaluate(DISPLAY_JS, [*PRINT_HIDDEN, "main"])
     visit.print_colours = tuple(p.evaluate(COLOURS_JS))
@@ -201,7 +126,7 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(visits):
 def test_the_dark_colour_scheme_is_honoured_and_passes_axe_including_colour_contrast(visits):
     for v in visits:
         assert v.colours_dark != v.colours_light, f"{v.page}: same colours in dark mode {v.colours_dark}"
-        text, background = (_luminance(c) for c in v.colours_dark)
+        text, background = (luminance_of(c) for c in v.colours_dark)
         assert text > background, f"{v.page}: dark scheme should have light text on a dark background, got {v.colours_dark}"
     findings = {v.page.output: v.axe_dark for v in visits if v.axe_dark}
     assert not findings, _report(findings)

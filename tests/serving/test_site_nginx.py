@@ -53,7 +53,7 @@ def nginx(nginx_server_session, real_site: Path):
 
 @pytest.fixture(scope="module")
 def sitemap_paths(nginx) -> list[str]:
-    status, headers, body = fetch(nginx.port, PREFIX + "sitemap.xml")
+    status, _, body = fetch(nginx.port, PREFIX + "sitemap.xml")
     assert status == 200
     locs = [loc.text or "" for loc in ElementTree.fromstring(body).iter(f"{SITEMAP_NS}loc")]
     assert locs and all(loc.startswith(BASE_URL) for loc in locs), locs
