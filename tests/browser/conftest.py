@@ -74,6 +74,12 @@ the reason – but mandatory under CI, env ``CI`` set, where it *fails*):
     ``nginx_server(site_dir)`` returns a server with the same ``base_url``,
     ``url()``, ``origin`` as ``serve_static`` – open_page works on both.
 
+``real_pages`` (session) -> list[SitePage] / ``real_server`` (session) -> StaticServer
+    Every HTML page of the real site (tests/support/site_pages.py: output, path, template,
+    kind, ``request_path`` – an unknown address for 404.html) and the real site, built once
+    per session (tests/conftest.py ``real_site``), behind ``serve_static``. The checks the
+    real-site tests run on a loaded page are in tests/browser/site_checks.py.
+
 Mark browser tests with ``pytest.mark.browser`` (registered in pyproject).
 
 Example::
