@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vUri
 
+from .parallel import parallel_map
 from .sitemodel import ConferenceView, DateView, SiteModel, SiteView
 from .vtimezone import build_vtimezone
 
@@ -129,13 +130,17 @@ def render_calendars(model: SiteModel, today: date, stamp: datetime) -> dict[str
     by_conference: dict[str, list[tuple[DateView, str]]] = {}  # grouped once: a scan per conference is quadratic
     for c, d, uid in dated:
         by_conference.setdefault(c.slug, []).append((d, uid))
-    for conference in model.conferences:
-        if conference.calendar_url is None:
-            continue
+
+    def conference_calendar(conference: ConferenceView) -> bytes:
         own = by_conference.get(conference.slug, [])
         events = [_event(site, conference, d, uid, stamp, zone) for d, uid in own]
         years = {d.start.year for d, _ in own} | {_ends(d).year for d, _ in own}
-        outputs[conference.calendar_url[len(base):]] = _calendar(site, conference.title, site.origin + conference.url, events, years)
+        return _calendar(site, conference.title, site.origin + conference.url, events, years)
+
+    with_dates = [c for c in model.conferences if c.calendar_url is not None]
+    for conference, data in zip(with_dates, parallel_map(conference_calendar, with_dates)):  # pure: over processes
+        assert conference.calendar_url is not None
+        outputs[conference.calendar_url[len(base):]] = data
     upcoming = [(c, d, uid) for c, d, uid in dated if _ends(d) >= today]
     events = [_event(site, c, d, uid, stamp, zone) for c, d, uid in upcoming]
     years = {stamp.year} | {d.start.year for _, d, _ in upcoming} | {_ends(d).year for _, d, _ in upcoming}
