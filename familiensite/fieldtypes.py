@@ -14,9 +14,10 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .markdown_limits import check_markdown
 from .slugs import SLUG_PATTERN, is_slug, slugify
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -151,6 +152,14 @@ def _parse_flag(value: Any) -> bool:
     raise PydanticCustomError("field_expected_boolean", "field_expected_boolean", {"value": value})
 
 
+def _within_markdown_limits(value: str) -> str:
+    """A Markdown field obeys the same limits as a body (markdown_limits.py)."""
+    limit = check_markdown(value)
+    if limit is not None:
+        raise PydanticCustomError(limit.key, limit.key, dict(limit.values))
+    return value
+
+
 def _none_to_empty_list(value: Any) -> Any:
     return [] if value is None else value
 
@@ -165,6 +174,7 @@ def _string(pattern: str | None = None, fmt: str | None = None, **extra: Any) ->
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+MarkdownText = Annotated[Text, AfterValidator(_within_markdown_limits)]  # a field rendered as Markdown
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Slug = Annotated[str, PlainValidator(_pattern_type("slug_format", SLUG_PATTERN)), _string(SLUG_PATTERN)]
@@ -190,7 +200,7 @@ Flag = Annotated[bool, PlainValidator(_parse_flag), WithJsonSchema({"type": "boo
 EmptyIsNone = BeforeValidator(_none_to_empty_list)
 
 __all__ = [
-    "AltText", "BaseUrl", "Color", "ContentPath", "Date", "Email", "EmptyIsNone", "Flag", "InternalPath",
+    "AltText", "BaseUrl", "Color", "ContentPath", "Date", "Email", "EmptyIsNone", "Flag", "InternalPath", "MarkdownText",
     "Partial", "PartialDate", "Phone", "PostalCode", "ShortText", "Slug", "Text", "TimeZone", "WebUrl",
     "When", "is_slug",
 ]

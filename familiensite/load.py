@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import messages as m
+from .asset_policy import asset_problem
+from .markdown_limits import check_markdown
 from .problems import Problem, Severity
 from .yamlstrict import Node, parse_yaml
 
@@ -111,6 +113,10 @@ def parse_document(raw: bytes, path: str, stem: str, markdown: bool) -> tuple[So
     if result.node is None:
         problems.append(Problem(path, 1, 1, "", m.text("file_empty"), m.hint("file_empty")))
         return None, problems
+    limit = check_markdown(body) if markdown else None
+    if limit is not None:  # the document still counts as there, so references to it stay valid
+        values = limit.values
+        problems.append(Problem(path, body_line + limit.line - 1, limit.column, "", m.text(limit.key, **values), m.hint(limit.key, **values)))
     return SourceDocument(path, stem, result.node, body, body_line), problems
 
 
@@ -158,6 +164,10 @@ def load_content(project: Path) -> LoadedContent:
                 loaded.problems.append(
                     Problem(rel, 0, 0, "", m.text("file_too_large", size=_megabytes(raw_size), limit=_megabytes(MAX_ASSET_FILE_BYTES)))
                 )
+                continue
+            refused = asset_problem(path, rel, inner)  # asset_policy.py: only images and documents, never active content
+            if refused is not None:
+                loaded.problems.append(refused)
                 continue
             loaded.assets[inner] = Asset(inner, path, raw_size)
             continue

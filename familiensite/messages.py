@@ -208,3 +208,24 @@ GERMAN.update(
         "new_bad_name_hint": "Buchstaben oder Ziffern verwenden, z. B. „bemerode-2025“ oder „Familienkonferenz Bemerode“.",
     }
 )
+
+# Limits against hostile or broken input (markdown_limits.py, load.py; see docs/security.md)
+GERMAN.update(
+    {
+        "too_many_files_hint": "Alte Dokumente und Bilder, die keine Seite mehr verwendet, aus content/ löschen.",
+        "markdown_too_long": "Der Text ist {length} Zeichen lang; erlaubt sind höchstens {limit}.",
+        "markdown_too_long_hint": "Den Text auf mehrere Seiten aufteilen oder lange Teile als Dokument (PDF) anhängen.",
+        "markdown_too_many_headings": "Der Text hat mehr als {limit} Überschriften.",
+        "markdown_too_many_headings_hint": "Den Text auf mehrere Seiten aufteilen. Auch Zeilen nur aus „---“ oder „===“ zählen hier mit.",
+        "markdown_too_many_angles": "Der Text enthält mehr als {limit} spitze Klammern „<“.",
+        "markdown_too_many_angles_hint": "HTML ist in Texten nicht erlaubt; Markdown verwenden. Für „kleiner als“ das Wort schreiben.",
+        "markdown_too_deep": "Der Text ist hier zu tief verschachtelt (mehr als {limit} offene Klammern „[“, Hervorhebungen „*“/„_“ oder Listen- und Zitatebenen).",
+        "markdown_too_deep_hint": "Vermutlich fehlen schließende Zeichen („]“, „*“) oder die Einrückung ist zu tief; Sonderzeichen, die als Text gemeint sind, mit „\\“ davor schreiben.",
+        "asset_type_forbidden": "Dateien mit der Endung „{extension}“ werden nicht veröffentlicht.",
+        "asset_type_forbidden_hint": "Erlaubt sind Bilder und Dokumente ({allowed}). Webseiten, Skripte und Programme werden aus Sicherheitsgründen nie veröffentlicht; Inhaltsseiten gehören nach content/pages/.",
+        "asset_name_invalid": "Der Dateiname „{name}“ ist nicht erlaubt.",
+        "asset_name_invalid_hint": "Nur Buchstaben, Ziffern, Leerzeichen, Punkt, Binde- und Unterstrich verwenden; keine Zeichen wie \\ : * ? \" < > | und keine Steuerzeichen.",
+        "svg_active_content": "Die SVG-Grafik enthält aktive Inhalte ({what}); solche Grafiken werden aus Sicherheitsgründen nicht veröffentlicht.",
+        "svg_active_content_hint": "Die Grafik ohne Skripte, Ereignis-Attribute („on…“), eingebettete Fremdinhalte und „javascript:“-Links speichern, z. B. in Inkscape als „Optimiertes SVG“ oder „Normales SVG“ exportieren.",
+    }
+)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 from pydantic_core import PydanticCustomError
 
 from .fieldtypes import (
-    AltText, BaseUrl, Color, ContentPath, Date, Email, EmptyIsNone, Flag, InternalPath, Partial,
+    AltText, BaseUrl, Color, ContentPath, Date, Email, EmptyIsNone, Flag, InternalPath, MarkdownText, Partial,
     Phone, PostalCode, ShortText, Slug, Text, TimeZone, WebUrl, When,
 )
 from .theme import lowest_contrast
@@ -281,7 +281,7 @@ class Network(Record):
     name: ShortText = Field(description="Name des Netzwerks.")
     founded: int = Field(ge=1900, le=2100, description="Gründungsjahr.")
     initiator: Slug = Field(description="Adressname des Mitglieds, auf dessen Initiative das Netzwerk entstand.")
-    description: Text = Field(description="Beschreibung (Markdown).")
+    description: MarkdownText = Field(description="Beschreibung (Markdown).")
     image: Image | None = Field(None, description="Bild mit Bildnachweis.")
 
 
