@@ -10,7 +10,8 @@ everything its bytes can depend on, taken before it reads anything:
 * the build's "today" and the environment variables a build reads
   (SOURCE_DATE_EPOCH, TZ, FAMILIENSITE_*, PAGEFIND_*), and the output folder;
 
-and after publishing, the listing of the output (the same for every file) with the problems the build reported. The next build
+and after publishing, the listing of the output (the same for every file, but
+without the change time) with the problems the build reported. The next build
 computes the fingerprint again; only if it is equal *and* the output's listing
 is unchanged does it skip the work, repeat the recorded warnings and leave site/
 as it is. Anything else, including an unreadable state file, builds in full.
@@ -59,7 +60,7 @@ def state_path(output: Path) -> Path:
 UNTRUSTED = 1 << 62  # as "newest time" of an input: makes the fingerprint racy, i.e. never used
 
 
-def _walk(root: Path, relative: str, rows: list[str], newest: list[int]) -> None:
+def _walk(root: Path, relative: str, rows: list[str], newest: list[int], ctime: bool = True) -> None:
     """Append one row per file below ``root`` (sorted by name); ``newest`` gets the youngest file time.
 
     A link to a file is listed with its target's data; a link to a folder inside the
@@ -76,7 +77,7 @@ def _walk(root: Path, relative: str, rows: list[str], newest: list[int]) -> None
         name = f"{relative}/{entry.name}" if relative else entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
-                _walk(Path(entry.path), name, rows, newest)
+                _walk(Path(entry.path), name, rows, newest, ctime)
                 continue
             if entry.is_symlink():
                 rows.append(f"{name}\0link\0{os.readlink(entry.path)}")
@@ -87,7 +88,7 @@ def _walk(root: Path, relative: str, rows: list[str], newest: list[int]) -> None
         except OSError:
             rows.append(f"{name}\0unreadable")
             continue
-        rows.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}")
+        rows.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns if ctime else 0}\0{info.st_ino}")
         newest[0] = max(newest[0], info.st_mtime_ns, info.st_ctime_ns)
 
 
@@ -121,9 +122,13 @@ def fingerprint(project: Path, output: Path, today: date | None = None) -> Finge
 
 
 def output_listing(output: Path) -> str:
-    """A digest of every file in the output folder with its size, time and inode."""
+    """A digest of every file in the output folder with its size, modification time and inode.
+
+    Not the change time: removing the replaced site (write.py, possibly after this
+    build has ended) unlinks the other names of hard-linked files, which changes it.
+    """
     rows: list[str] = []
-    _walk(output, "", rows, [0])
+    _walk(output, "", rows, [0], ctime=False)
     return hashlib.sha256("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -15,12 +15,19 @@ import fcntl
 import filecmp
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .render import Output
+
+WRITE_THREADS = 4
+WRITE_THREAD_MIN_FILES = 500  # below this, threads cost more than they save
+BACKGROUND_DELETE_FILES = 2000  # a replaced site this large is removed by a detached process
 
 
 class PublishError(Exception):
@@ -110,15 +117,33 @@ def _unchanged(old: Path, data: Output) -> bool:
         return False
 
 
+def _put(target: str, old: str | None, data: Output) -> None:
+    """One output file: linked from the previous site when its bytes are unchanged, else written."""
+    if old is not None and _unchanged(Path(old), data):
+        try:
+            os.link(old, target, follow_symlinks=False)
+            return
+        except OSError:
+            pass  # no hard links here (another file system, a limit): write it
+    if isinstance(data, bytes):
+        with open(target, "wb") as stream:
+            stream.write(data)
+    else:
+        shutil.copyfile(data, target)
+
+
 def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None = None) -> None:
     """Write every output below ``folder`` (which exists and is empty).
 
     With ``previous`` (the site being replaced), a file whose bytes are unchanged is
     hard-linked from there instead of written: nothing in ``previous`` is modified,
     and the file keeps its modification time (rsync and HTTP caches see no change).
+    Every path is checked and every folder made first; then the files are written by
+    a few threads (the system calls release the interpreter lock).
     """
     made: set[Path] = {folder}
     old_files = regular_files(previous) if previous is not None else {}
+    jobs: list[tuple[str, str | None, Output]] = []
     for path in sorted(outputs):
         relative = safe_relative(path)
         target = folder.joinpath(*relative.parts)
@@ -126,20 +151,39 @@ def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None =
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         data = outputs[path]
+        old: str | None = None
         old_size = old_files.get(relative.as_posix())
         if previous is not None and old_size is not None:
             size = len(data) if isinstance(data, bytes) else os.stat(data).st_size
-            old = previous.joinpath(*relative.parts)
-            if size == old_size and _unchanged(old, data):
-                try:
-                    os.link(old, target, follow_symlinks=False)
-                    continue
-                except OSError:
-                    pass  # no hard links here (another file system, a limit): write it
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            shutil.copyfile(data, target)
+            old = str(previous.joinpath(*relative.parts)) if size == old_size else None
+        jobs.append((str(target), old, data))
+    if len(jobs) < WRITE_THREAD_MIN_FILES:
+        for job in jobs:
+            _put(*job)
+        return
+    with ThreadPoolExecutor(WRITE_THREADS) as pool:
+        for _ in pool.map(lambda job: _put(*job), jobs, chunksize=64):
+            pass  # raises the first error of any thread
+
+
+def _discard(folder: Path, files: int) -> None:
+    """Remove the replaced site: a large one by a detached process, so the build returns at once.
+
+    The folder is renamed first (``.site.old-…``); a build that finds one left over
+    (the deleter was killed) removes it, like a stale staging folder.
+    """
+    if files >= BACKGROUND_DELETE_FILES:
+        trash = folder.with_name(folder.name.replace(".new-", ".old-", 1))
+        try:
+            os.rename(folder, trash)
+            subprocess.Popen(
+                [sys.executable, "-I", "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(trash)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            )
+            return
+        except OSError:
+            folder = trash if trash.exists() else folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None) -> None:
@@ -150,7 +194,7 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
     """
     output = output.absolute()
     with output_lock(output):
-        for stale in output.parent.glob(f".{output.name}.new-*"):  # left by a killed build
+        for stale in [*output.parent.glob(f".{output.name}.new-*"), *output.parent.glob(f".{output.name}.old-*")]:  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         try:
@@ -169,6 +213,6 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
             raise PublishError(str(error)) from error
         finally:
             if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+                _discard(staging, len(outputs))
         if after is not None:  # last: removing the old site changed the change times of the linked files
             after()

@@ -18,6 +18,7 @@ from familiensite.cache import MARKDOWN_FILE, CachedMarkdown, cache_folder, read
 from familiensite.pipeline import BuildResult, build_project
 from familiensite.preview import PreviewBuilder
 from familiensite.search_cache import SEARCH_FILE
+from familiensite.write import publish
 from tests.conftest import ROOT, TODAY
 
 EPOCH = str(calendar.timegm(TODAY.timetuple()))
@@ -254,3 +255,19 @@ def test_the_search_index_comes_from_the_cache_while_the_pages_stay_the_same(pro
     build(project)
     assert (project / "site" / "pagefind" / "pagefind.js").read_bytes() == files["pagefind/pagefind.js"]
     assert marshal.loads(path.read_bytes())[0] != key
+
+
+def test_a_large_site_is_written_by_threads_and_the_replaced_one_removed_in_the_background(tmp_path: Path) -> None:
+    first = {f"seite-{i}/index.html": f"<p>{i}</p>".encode() for i in range(2100)}
+    second = {**first, "seite-7/index.html": b"<p>neu</p>", "neu.html": b"<p>x</p>"}
+    del second["seite-9/index.html"]
+    output = tmp_path / "site"
+    publish(first, output)
+    kept = (output / "seite-8" / "index.html").stat().st_ino
+    publish(second, output)
+    assert tree(output) == {path: data for path, data in second.items()}
+    assert (output / "seite-8" / "index.html").stat().st_ino == kept
+    deadline = time.monotonic() + 60
+    while list(tmp_path.glob(".site.*-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
