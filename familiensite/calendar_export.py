@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vUri
+from icalendar import Calendar, Event, vText, vUri
 
 from .parallel import parallel_map
 from .sitemodel import ConferenceView, DateView, SiteModel, SiteView
@@ -96,8 +96,9 @@ def _calendar(site: SiteView, name: str, url: str, events: list[Event], years: I
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # vText: icalendar writes these two unescaped otherwise, and a line break in a title would end the build
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", site.timezone)
     calendar.add("url", vUri(url))
     year_list = sorted(years)
