@@ -14,6 +14,7 @@ from pathlib import Path
 from . import messages as m
 from .asset_policy import asset_problem
 from .markdown_limits import check_markdown
+from .parallel import parallel_map
 from .problems import Problem, Severity
 from .yamlstrict import Node, parse_yaml
 
@@ -139,11 +140,30 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
+def _read_and_parse(job: tuple[Path, str, str]) -> tuple[bool, SourceDocument | None, list[Problem]]:
+    """Read and parse one content file: (was it read, the document, problems).
+
+    A pure step: parallel.py may run it in a worker process.
+    """
+    path, rel, stem = job
+    raw, problem = _read(path, rel, MAX_CONTENT_FILE_BYTES)
+    if problem:
+        return False, None, [problem]
+    assert raw is not None
+    return (True, *parse_document(raw, rel, stem, markdown=path.suffix == ".md"))
+
+
 def load_content(project: Path) -> LoadedContent:
-    """Read every file under project/content/ (sorted, so the result never depends on the disk)."""
+    """Read every file under project/content/ (sorted, so the result never depends on the disk).
+
+    The content files are read and parsed by ``parallel_map`` (worker processes for
+    large sites); everything is collected in file order, as one process would.
+    """
     root = project / "content"
     loaded = LoadedContent(collections={name: [] for name in COLLECTIONS})
     files = _walk(root, project, loaded)
+    jobs: list[tuple[Path, str, str]] = []
+    steps: list[Problem | tuple[str, str]] = []  # in file order: a problem, or (kind, stem) of the next job
     for path in files:
         rel = _relative(path, project)
         inner = _relative(path, root)
@@ -151,36 +171,39 @@ def load_content(project: Path) -> LoadedContent:
         kind = _kind_of(parts)
         if kind is None:
             if path.is_symlink():
-                loaded.problems.append(Problem(rel, 0, 0, "", m.text("file_symlink"), m.hint("file_symlink")))
+                steps.append(Problem(rel, 0, 0, "", m.text("file_symlink"), m.hint("file_symlink")))
                 continue
             if len(parts) == 2 and parts[0] in COLLECTIONS:
                 expected = COLLECTIONS[parts[0]]
-                loaded.problems.append(
+                steps.append(
                     Problem(rel, 0, 0, "", m.text("file_unknown_type", folder=parts[0], expected=expected), m.hint("file_unknown_type"))
                 )
                 continue
             raw_size = path.stat().st_size
             if raw_size > MAX_ASSET_FILE_BYTES:
-                loaded.problems.append(
+                steps.append(
                     Problem(rel, 0, 0, "", m.text("file_too_large", size=_megabytes(raw_size), limit=_megabytes(MAX_ASSET_FILE_BYTES)))
                 )
                 continue
             refused = asset_problem(path, rel, inner)  # asset_policy.py: only images and documents, never active content
             if refused is not None:
-                loaded.problems.append(refused)
+                steps.append(refused)
                 continue
             loaded.assets[inner] = Asset(inner, path, raw_size)
             continue
-        raw, problem = _read(path, rel, MAX_CONTENT_FILE_BYTES)
-        if problem:
-            loaded.problems.append(problem)
-            continue
-        assert raw is not None
         stem = _nfc(path.name.rsplit(".", 1)[0])
-        document, problems = parse_document(raw, rel, stem, markdown=path.suffix == ".md")
+        jobs.append((path, rel, stem))
+        steps.append((kind, stem))
+    parsed = iter(parallel_map(_read_and_parse, jobs))
+    for step in steps:
+        if isinstance(step, Problem):
+            loaded.problems.append(step)
+            continue
+        kind, stem = step
+        read, document, problems = next(parsed)
         loaded.problems.extend(problems)
         if document is None:
-            if kind in COLLECTIONS:
+            if read and kind in COLLECTIONS:
                 loaded.unreadable.setdefault(kind, []).append(stem)
             continue
         if kind in COLLECTIONS:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import calendar
 import marshal
+import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from familiensite.cache import MARKDOWN_FILE, CachedMarkdown, cache_folder, read
 from familiensite.pipeline import BuildResult, build_project
 from familiensite.preview import PreviewBuilder
 from familiensite.search_cache import SEARCH_FILE
+from familiensite.parallel import parallel_map
 from familiensite.write import publish
 from tests.conftest import ROOT, TODAY
 
@@ -271,3 +274,34 @@ def test_a_large_site_is_written_by_threads_and_the_replaced_one_removed_in_the_
     while list(tmp_path.glob(".site.*-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+# --- parallel.py ----------------------------------------------------------------------------------
+
+
+def test_parallel_map_runs_in_worker_processes_and_keeps_the_order() -> None:
+    results = parallel_map(lambda x: (x * x, os.getpid()), list(range(100)))
+    assert [square for square, _ in results] == [x * x for x in range(100)]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_an_error_in_a_worker_is_raised_here_with_its_traceback() -> None:
+    def fails_at_fifty(x: int) -> int:
+        if x == 50:
+            raise ValueError("fünfzig")
+        return x
+
+    with pytest.raises(ValueError, match="fünfzig") as error:
+        parallel_map(fails_at_fifty, list(range(100)))
+    assert any(entry.name == "fails_at_fifty" for entry in error.traceback)
+
+
+def test_parallel_map_stays_in_this_process_while_other_threads_run() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert {pid for pid in parallel_map(lambda _: os.getpid(), list(range(100)))} == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
