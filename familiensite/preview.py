@@ -70,7 +70,7 @@ class PreviewBuilder:
         started = time.perf_counter()
         try:
             report = self._rebuild()
-        except Exception as error:  # a bug, not bad content: keep serving, show it, print the traceback
+        except Exception as error:  # noqa: BLE001 - a bug, not bad content: keep serving, show it, print the traceback
             problem = Problem("", 0, 0, "", m.text("preview_internal_error", detail=f"{type(error).__name__}: {error}"),
                               m.hint("preview_internal_error"))
             report = RebuildReport([problem], False, self.base_path, crashed=traceback.format_exc())

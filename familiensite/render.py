@@ -11,8 +11,9 @@ import hashlib
 import json
 import os
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypedDict
+from typing import Any, TypedDict
 
 import jinja2
 from markupsafe import Markup

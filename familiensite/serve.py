@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import unquote
 
-import livereload.watcher
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-from livereload.server import LiveScriptInjector
+import livereload.watcher  # type: ignore[import-untyped]  # livereload ships no type hints
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler  # type: ignore[import-untyped]
+from livereload.server import LiveScriptInjector  # type: ignore[import-untyped]
 from tornado import httpserver, netutil, web
 
 from . import messages as m
@@ -273,7 +273,7 @@ class SiteHandler(web.RequestHandler):
             self.set_header("Content-Length", str(len(body)))
 
 
-class _Injector(LiveScriptInjector):
+class _Injector(LiveScriptInjector):  # type: ignore[misc]
     script = LIVE_SCRIPT
 
 

@@ -107,7 +107,7 @@ def test_a_template_error_shows_the_template_and_line_and_the_server_keeps_runni
 def test_a_second_preview_of_the_same_project_refuses_to_start(server: PreviewServer, project: Path) -> None:
     second = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve", "--port", "0"],
-        capture_output=True, text=True, timeout=60,
+        check=False, capture_output=True, text=True, timeout=60,
     )
     assert second.returncode == 1
     assert "läuft bereits eine Vorschau" in second.stderr and "Traceback" not in second.stderr
@@ -118,7 +118,7 @@ def test_a_busy_port_is_a_german_message_not_a_traceback(server: PreviewServer, 
     other = editable_project(tmp_path / "other")
     second = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--project", str(other), "serve", "--port", str(server.port)],
-        capture_output=True, text=True, timeout=60,
+        check=False, capture_output=True, text=True, timeout=60,
     )
     assert second.returncode == 1
     assert f"Port {server.port}" in second.stderr and "Traceback" not in second.stderr
