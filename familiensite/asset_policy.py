@@ -38,7 +38,8 @@ def asset_problem(path: Path, rel: str, inner: str) -> Problem | None:
     """Why the asset at ``path`` (``rel`` to the project, ``inner`` to content/) may not be published, or None."""
     name = inner.rsplit("/", 1)[-1]
     if _UNSAFE_NAME.search(inner) or any(unicodedata.category(c).startswith("C") for c in inner) or inner.startswith("-"):
-        return Problem(rel, 0, 0, "", m.text("asset_name_invalid", name=name), m.hint("asset_name_invalid"))
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)  # "zeile\\nzwei.png", on one line
+        return Problem(rel, 0, 0, "", m.text("asset_name_invalid", name=shown), m.hint("asset_name_invalid"))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ASSET_EXTENSIONS:
         allowed = ", ".join(sorted(ASSET_EXTENSIONS))

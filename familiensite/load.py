@@ -131,13 +131,19 @@ def _read(path: Path, rel: str, limit: int) -> tuple[bytes | None, Problem | Non
     size = path.stat().st_size
     if size > limit:
         return None, Problem(
-            rel, 0, 0, "", m.text("file_too_large", size=_megabytes(size), limit=_megabytes(limit)), m.hint("file_too_large")
+            rel, 0, 0, "", m.text("file_too_large", **_sizes(size, limit)), m.hint("file_too_large")
         )
     return path.read_bytes(), None
 
 
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def _sizes(size: int, limit: int) -> dict[str, str]:
+    """Size and limit for the message; a size just over the limit reads "mehr als 50,0 MB", not "50,0 MB"."""
+    shown, allowed = _megabytes(size), _megabytes(limit)
+    return {"size": f"mehr als {allowed}" if shown == allowed else shown, "limit": allowed}
 
 
 def _read_and_parse(job: tuple[Path, str, str]) -> tuple[bool, SourceDocument | None, list[Problem]]:
@@ -182,7 +188,8 @@ def load_content(project: Path) -> LoadedContent:
             raw_size = path.stat().st_size
             if raw_size > MAX_ASSET_FILE_BYTES:
                 steps.append(
-                    Problem(rel, 0, 0, "", m.text("file_too_large", size=_megabytes(raw_size), limit=_megabytes(MAX_ASSET_FILE_BYTES)))
+                    Problem(rel, 0, 0, "", m.text("file_too_large", **_sizes(raw_size, MAX_ASSET_FILE_BYTES)),
+                            m.hint("asset_too_large"))
                 )
                 continue
             refused = asset_problem(path, rel, inner)  # asset_policy.py: only images and documents, never active content
@@ -241,7 +248,7 @@ def _walk(root: Path, project: Path, loaded: LoadedContent) -> list[Path]:
                 found.append(base / name)
         if len(found) > MAX_FILES:
             loaded.problems.append(
-                Problem("content", 0, 0, "", m.text("too_many_files", count=len(found), limit=MAX_FILES))
+                Problem("content", 0, 0, "", m.text("too_many_files", count=len(found), limit=MAX_FILES), m.hint("too_many_files"))
             )
             return []
     found.sort(key=lambda p: (_nfc(p.as_posix()), p.as_posix()))  # NFC and NFD twins: still a fixed order

@@ -75,10 +75,14 @@ def _inline_depths(line: str, depth: tuple[int, int]) -> tuple[tuple[int, int], 
     return (brackets, emphasis), None
 
 
+def _german(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # 100.000
+
+
 def check_markdown(text: str) -> MarkdownLimit | None:
     """The first limit ``text`` exceeds, or None. Linear in the length of the text."""
     if len(text) > MAX_MARKDOWN_CHARS:
-        return MarkdownLimit(1, 1, "markdown_too_long", {"length": len(text), "limit": MAX_MARKDOWN_CHARS})
+        return MarkdownLimit(1, 1, "markdown_too_long", {"length": _german(len(text)), "limit": _german(MAX_MARKDOWN_CHARS)})
     headings = angles = 0
     depth = (0, 0)
     for number, line in enumerate(text.split("\n"), start=1):

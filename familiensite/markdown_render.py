@@ -102,9 +102,12 @@ class MarkdownRenderer:
         return sanitise(html)
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in HTML; pasted in by accident
+
+
 def sanitise(html: str) -> str:
     return nh3.clean(
-        html,
+        _CONTROL_CHARACTERS.sub("", html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,

@@ -212,6 +212,7 @@ GERMAN.update(
 # Limits against hostile or broken input (markdown_limits.py, load.py; see docs/security.md)
 GERMAN.update(
     {
+        "asset_too_large_hint": "Die Datei verkleinern (PDF „für das Web optimieren“, Bilder in geringerer Auflösung speichern) oder auf mehrere Dateien aufteilen.",
         "too_many_files_hint": "Alte Dokumente und Bilder, die keine Seite mehr verwendet, aus content/ löschen.",
         "markdown_too_long": "Der Text ist {length} Zeichen lang; erlaubt sind höchstens {limit}.",
         "markdown_too_long_hint": "Den Text auf mehrere Seiten aufteilen oder lange Teile als Dokument (PDF) anhängen.",
@@ -226,6 +227,8 @@ GERMAN.update(
         "asset_name_invalid": "Der Dateiname „{name}“ ist nicht erlaubt.",
         "asset_name_invalid_hint": "Nur Buchstaben, Ziffern, Leerzeichen, Punkt, Binde- und Unterstrich verwenden; keine Zeichen wie \\ : * ? \" < > | und keine Steuerzeichen.",
         "svg_active_content": "Die SVG-Grafik enthält aktive Inhalte ({what}); solche Grafiken werden aus Sicherheitsgründen nicht veröffentlicht.",
+        "yaml_control_character": "Die Datei enthält ein unsichtbares Steuerzeichen ({code}), das in YAML nicht erlaubt ist.",
+        "yaml_control_character_hint": "Das Zeichen löschen; es kommt meist beim Kopieren aus anderen Programmen in den Text. Manche Editoren zeigen es mit „Steuerzeichen anzeigen“.",
         "svg_active_content_hint": "Die Grafik ohne Skripte, Ereignis-Attribute („on…“), eingebettete Fremdinhalte und „javascript:“-Links speichern, z. B. in Inkscape als „Optimiertes SVG“ oder „Normales SVG“ exportieren.",
     }
 )

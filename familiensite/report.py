@@ -9,7 +9,8 @@ from .problems import Problem, Severity
 
 
 def _place(p: Problem) -> str:
-    place = p.file
+    # a line break in a file name must not start a line of its own (that could fake a report line)
+    place = "".join(c if c.isprintable() else repr(c)[1:-1] for c in p.file)
     if p.line:
         place += f":{p.line}"
         if p.column:

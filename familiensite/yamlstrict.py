@@ -178,6 +178,10 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParseResult:
         detail = (error.problem or "unerwartetes Zeichen").strip()
         detail = m.text(LIBYAML_PROBLEMS[detail]) if detail in LIBYAML_PROBLEMS else detail
         return ParseResult(None, [_problem(file, line, column, "yaml_syntax", problem=detail)])
+    except yaml.reader.ReaderError as error:  # a control character (NUL, ESC …): no mark, only a position
+        before = text[: error.position]
+        line, column = before.count("\n") + 1 + line_offset, error.position - (before.rfind("\n") + 1) + 1
+        return ParseResult(None, [_problem(file, line, column, "yaml_control_character", code=f"U+{error.character:04X}")])
     except yaml.YAMLError as error:  # pragma: no cover - errors without a mark
         return ParseResult(None, [_problem(file, 0, 0, "yaml_syntax", problem=str(error))])
     return ParseResult(root)

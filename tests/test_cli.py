@@ -153,7 +153,7 @@ def test_build_with_errors_exits_1_reports_them_and_writes_nothing(broken: Path)
 
 HOSTILE = {
     "latin1": ("city: Düsseldorf\n".encode("latin-1"), "Die Datei ist nicht in UTF-8 gespeichert (ungültiges Byte 0xfc)."),
-    "nul-bytes": (b"\x00\x00\x00\x00", "YAML-Syntaxfehler: "),
+    "nul-bytes": (b"\x00\x00\x00\x00", "Die Datei enthält ein unsichtbares Steuerzeichen (U+0000)"),
     "deep": (b"city: " + b"[" * 30000 + b"]" * 30000 + b"\n", "Die Daten sind zu tief verschachtelt (mehr als 12 Ebenen)."),
     "alias-bomb": (b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
         f"{chr(c)}: &{chr(c)} [{', '.join([f'*{chr(c - 1)}'] * 9)}]\n".encode() for c in range(ord("b"), ord("k"))),
