@@ -130,7 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary folder, removed afterwards)")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json", help="JSON results")
     parser.add_argument("--update-docs", action="store_true", help="replace the table in docs/performance.md")
+    parser.add_argument("--report-only", action="store_true", help="measure nothing: print (and with --update-docs write) the tables of --output")
     args = parser.parse_args(argv)
+    if args.report_only:
+        table = report.markdown(json.loads(args.output.read_text(encoding="utf-8")))
+        print(table)
+        if args.update_docs:
+            report.update_docs(generate.REPO / "docs" / "performance.md", table)
+        return 0
     sizes = [int(n.replace("_", "")) for n in args.n.split(",") if n.strip()]
     names = []
     for name in args.tools.split(","):

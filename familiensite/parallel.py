@@ -70,7 +70,7 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T], workers: int | 
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             parts = pool.map(_run_chunk, bounds, chunksize=1)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any error: run again here, which raises it properly
         # Again in this process: the same error, with its real traceback (a template
         # error is reported at the template line found in it, see render.template_problem).
         return [function(item) for item in items]

@@ -17,10 +17,10 @@ import pytest
 from bench.generate import edited_body, item_text, make_items, write_ours
 from familiensite import fastpath, parallel
 from familiensite.cache import MARKDOWN_FILE, CachedMarkdown, cache_folder, read_entries, write_entries
+from familiensite.parallel import parallel_map
 from familiensite.pipeline import BuildResult, build_project
 from familiensite.preview import PreviewBuilder
 from familiensite.search_cache import SEARCH_FILE
-from familiensite.parallel import parallel_map
 from familiensite.write import publish
 from tests.conftest import ROOT, TODAY
 
