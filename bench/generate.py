@@ -21,8 +21,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "minimal" / "content"
 
-WORDS = ["Familie", "Kinder", "Eltern", "Stadtteil", "Nachbarschaft", "Schule", "Kita", "Spielplatz", "Jugend", "Zukunft", "Beteiligung", "Ideen", "Gespräch", "Austausch", "Verwaltung", "Angebot", "Beratung", "Betreuung", "Freizeit", "Sport", "Kultur", "Bildung", "Wohnen", "Verkehr", "Sicherheit", "Gesundheit", "Ernährung", "Ausflug", "Treffpunkt", "Ehrenamt", "Verein", "Projekt", "Werkstatt", "Ergebnis", "Vorschlag", "Wunsch", "Alltag", "Zusammenleben", "Generationen", "Großeltern", "Alleinerziehende", "Vielfalt", "Sprache", "Integration", "Arbeit", "Beruf", "Vereinbarkeit", "Zeit", "Raum", "Grünfläche", "Radweg", "Bücherei", "Schwimmbad", "Hausaufgaben", "Ferien", "Programm"]
-FILLERS = ["und", "mit", "für", "die", "der", "das", "im", "in", "am", "vom", "zum", "zur", "über", "nach", "vor", "bei", "auch", "sehr", "viele", "neue", "gute", "mehr"]
+WORDS = [
+    "Familie", "Kinder", "Eltern", "Stadtteil", "Nachbarschaft", "Schule", "Kita", "Spielplatz", "Jugend", "Zukunft", "Beteiligung", "Ideen",
+    "Gespräch", "Austausch", "Verwaltung", "Angebot", "Beratung", "Betreuung", "Freizeit", "Sport", "Kultur", "Bildung", "Wohnen", "Verkehr",
+    "Sicherheit", "Gesundheit", "Ernährung", "Ausflug", "Treffpunkt", "Ehrenamt", "Verein", "Projekt", "Werkstatt", "Ergebnis", "Vorschlag", "Wunsch",
+    "Alltag", "Zusammenleben", "Generationen", "Großeltern", "Alleinerziehende", "Vielfalt", "Sprache", "Integration", "Arbeit", "Beruf", "Vereinbarkeit", "Zeit",
+    "Raum", "Grünfläche", "Radweg", "Bücherei", "Schwimmbad", "Hausaufgaben", "Ferien", "Programm",
+]
+FILLERS = [
+    "und", "mit", "für", "die", "der", "das", "im", "in", "am", "vom", "zum", "zur",
+    "über", "nach", "vor", "bei", "auch", "sehr", "viele", "neue", "gute", "mehr",
+]
 STREETS = ("Hauptstraße", "Schulweg", "Lindenallee", "Marktplatz", "Bahnhofstraße", "Am Park", "Gartenweg", "Kirchstraße")
 FIRST = ("Anna", "Ben", "Clara", "David", "Emine", "Fritz", "Greta", "Hakan", "Ida", "Jonas", "Kübra", "Lena", "Mehmet", "Nora")
 LAST = ("Albers", "Becker", "Çelik", "Dreyer", "Engel", "Fuchs", "Günther", "Hoffmann", "Jansen", "Krüger", "Lange", "Meyer")
