@@ -305,7 +305,11 @@ def serve(project: Path, port: int = 8000, today: date | None = None, out: TextI
                 detail = os.strerror(error.errno) if error.errno else str(error)
                 print(f"{m.text('preview_port_busy', port=port, detail=detail)}\n    Hinweis: {m.hint('preview_port_busy')}", file=err)
                 return 1
-            return asyncio.run(_run(preview, sockets, baseline))
+            try:
+                return asyncio.run(_run(preview, sockets, baseline))
+            except KeyboardInterrupt:
+                print(m.text("preview_stopped"), file=err, flush=True)
+                return 0
     except LockedError as error:
         print(f"{m.text('preview_locked', path=preview.folder, pid=error.holder)}\n    Hinweis: {m.hint('preview_locked')}", file=err)
         return 1
@@ -320,7 +324,10 @@ async def _run(preview: Preview, sockets: list[Any], baseline: Snapshot) -> int:
     print(m.text("preview_ready", url=f"http://127.0.0.1:{actual}{preview.state.base_path or '/'}"), file=preview.out, flush=True)
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C arrives as KeyboardInterrupt instead
+            pass
     watcher = Watcher(preview, lambda: loop.call_soon_threadsafe(LiveReloadHandler.reload_waiters, "*"), baseline)
     watcher.start()
     try:

@@ -39,8 +39,12 @@ class PreviewServer:
         )
         self.stdout: queue.Queue[str] = queue.Queue()
         self.stderr_lines: list[str] = []
-        threading.Thread(target=self._pump, args=(self.process.stdout, self.stdout.put), daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr_lines.append), daemon=True).start()
+        self._pumps = [
+            threading.Thread(target=self._pump, args=(self.process.stdout, self.stdout.put), daemon=True),
+            threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr_lines.append), daemon=True),
+        ]
+        for pump in self._pumps:
+            pump.start()
         line = self.stdout.get(timeout=TIMEOUT)
         match = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line)
         assert match, line
@@ -72,13 +76,17 @@ class PreviewServer:
             return error.code, error.read().decode("utf-8"), dict(error.headers)
 
     def stop(self) -> int:
+        """Stop the server and the threads reading its output (other tests fork only without threads)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            return self.process.wait(timeout=TIMEOUT)
+            code = self.process.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            return self.process.wait()
+            code = self.process.wait()
+        for pump in self._pumps:
+            pump.join(timeout=TIMEOUT)
+        return code
 
 
 class LiveReloadClient:
@@ -97,6 +105,7 @@ class LiveReloadClient:
 
         self._stop = asyncio.Event()
         connection = await websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+        self._connection = connection
         hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
         await connection.write_message(json.dumps(hello))
         assert json.loads(await connection.read_message())["command"] == "hello"
@@ -115,8 +124,11 @@ class LiveReloadClient:
         assert message["command"] == "reload", message
         return message
 
-    def no_message(self) -> bool:
-        return self.messages.empty()
+    def close(self) -> None:
+        """Close the websocket and end the client's thread."""
+        self._loop.call_soon_threadsafe(self._connection.close)
+        self._thread.join(timeout=TIMEOUT)
+        self._loop.close()
 
 
 def wait_until(condition: Any, timeout: float = TIMEOUT) -> None:

@@ -35,6 +35,14 @@ def server(project: Path) -> Iterator[PreviewServer]:
     assert "Vorschau beendet." in server.terminal
 
 
+@pytest.fixture
+def client(server: PreviewServer) -> Iterator[LiveReloadClient]:
+    """What livereload.js does in the browser, connected before the test saves anything."""
+    client = LiveReloadClient(server)
+    yield client
+    client.close()
+
+
 def test_the_preview_serves_the_site_under_its_base_path_with_the_livereload_script(server: PreviewServer) -> None:
     assert server.url.endswith("/familie/")
     status, body, headers = server.fetch("/familie/")
@@ -51,8 +59,7 @@ def test_the_preview_serves_the_site_under_its_base_path_with_the_livereload_scr
     assert not (server.project / "site").exists(), "the preview never writes the published site/"
 
 
-def test_a_save_rebuilds_and_the_reload_comes_after_the_rebuild(server: PreviewServer, project: Path) -> None:
-    client = LiveReloadClient(server)
+def test_a_save_rebuilds_and_the_reload_comes_after_the_rebuild(server: PreviewServer, client: LiveReloadClient, project: Path) -> None:
     conference = project / "content/conferences/online.md"
     text = conference.read_text(encoding="utf-8")
     conference.write_text(text.replace("title: Online-Familienkonferenz", "title: Neue Online-Familienkonferenz"), encoding="utf-8")
@@ -63,9 +70,8 @@ def test_a_save_rebuilds_and_the_reload_comes_after_the_rebuild(server: PreviewS
 
 
 def test_bad_content_shows_the_german_error_page_everywhere_and_a_good_save_brings_the_site_back(
-    server: PreviewServer, project: Path
+    server: PreviewServer, client: LiveReloadClient, project: Path
 ) -> None:
-    client = LiveReloadClient(server)
     broken = project / "content/conferences/kaputt.md"
     broken.write_text(BROKEN, encoding="utf-8")
     client.wait_for_reload()
@@ -91,8 +97,7 @@ def test_bad_content_shows_the_german_error_page_everywhere_and_a_good_save_brin
     assert "Alle Fehler behoben" in server.terminal
 
 
-def test_a_template_error_shows_the_template_and_line_and_the_server_keeps_running(server: PreviewServer, project: Path) -> None:
-    client = LiveReloadClient(server)
+def test_a_template_error_shows_the_template_and_line_and_the_server_keeps_running(server: PreviewServer, client: LiveReloadClient, project: Path) -> None:
     template = project / "templates/result.html"
     good = template.read_text(encoding="utf-8")
     template.write_text(good + "{% endif %}\n", encoding="utf-8")
