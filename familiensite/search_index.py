@@ -25,7 +25,8 @@ from .sitemodel import SEARCH_BUNDLE, SiteModel
 
 NOT_INDEXED = {"404.html", "search.html"}  # templates whose pages are not search results
 UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-TIMEOUT_SECONDS = 120
+TIMEOUT_SECONDS = 120  # plus TIMEOUT_PER_PAGE for every page: a large site must not fail for its size
+TIMEOUT_PER_PAGE = 0.05
 
 
 def pagefind_executable() -> Path | None:
@@ -63,7 +64,7 @@ def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[di
             "--force-language", model.site.language, "--silent",
         ]
         try:
-            run = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+            run = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * len(model.pages), check=False)
         except (OSError, subprocess.TimeoutExpired) as error:
             return {}, [_problem(str(error))]
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
