@@ -81,7 +81,7 @@ def run_watch(tools: list[Tool], runs: int) -> dict[str, dict[str, Any]]:
     return out
 
 
-def bench_size(n: int, names: list[str], scenarios: list[str], runs: int, work: Path) -> dict[str, Any]:
+def bench_size(n: int, names: list[str], scenarios: list[str], runs: int, work: Path, checkpoint: Any = None) -> dict[str, Any]:
     print(f"N = {n:,}: writing the items", file=sys.stderr, flush=True)
     items = generate.make_items(n)
     tools: list[Tool] = []
@@ -95,6 +95,8 @@ def bench_size(n: int, names: list[str], scenarios: list[str], runs: int, work: 
             results[scenario] = run_watch(tools, runs)
         else:
             results[scenario] = run_scenario(tools, scenario, runs, log)
+        if checkpoint is not None:
+            checkpoint(results)  # a long run keeps what it has measured, even if stopped later
     for tool in tools:
         shutil.rmtree(tool.folder, ignore_errors=True)
     return results
@@ -152,15 +154,23 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     data: dict[str, Any] = {"machine": machine(), "runs": args.runs, "tools": names, "sizes": {}}
     data["real"] = bench_real(args.runs, work)
+    previous = json.loads(args.output.read_text(encoding="utf-8")) if args.output.exists() else {}
+
+    def save() -> dict[str, Any]:
+        merged = report.merge(previous, data)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return merged
+
     for n in sizes:
-        data["sizes"][str(n)] = bench_size(n, names, scenarios, 1 if n >= 100_000 else args.runs, work)
+        data["sizes"][str(n)] = {}
+        data["sizes"][str(n)] = bench_size(
+            n, names, scenarios, 1 if n >= 100_000 else args.runs, work, lambda results, n=n: (data["sizes"].__setitem__(str(n), results), save())
+        )
     data["seconds_total"] = round(time.perf_counter() - started, 1)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
-    previous = json.loads(args.output.read_text(encoding="utf-8")) if args.output.exists() else {}
-    merged = report.merge(previous, data)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    merged = save()
     table = report.markdown(merged)
     args.output.with_suffix(".md").write_text(table, encoding="utf-8")
     print(table)
