@@ -100,7 +100,7 @@ def check_markdown(text: str) -> MarkdownLimit | None:
         prefix = _LINE_PREFIX.match(line)
         if prefix and _prefix_depth(prefix.group()) > MAX_MARKDOWN_NESTING:
             return MarkdownLimit(number, 1, "markdown_too_deep", {"limit": MAX_MARKDOWN_NESTING})
-        depth, column = _inline_depths(line, depth)
-        if column is not None:
-            return MarkdownLimit(number, column, "markdown_too_deep", {"limit": MAX_MARKDOWN_NESTING})
+        depth, too_deep = _inline_depths(line, depth)
+        if too_deep is not None:
+            return MarkdownLimit(number, too_deep, "markdown_too_deep", {"limit": MAX_MARKDOWN_NESTING})
     return None

@@ -229,6 +229,14 @@ GERMAN.update(
         "svg_active_content": "Die SVG-Grafik enthält aktive Inhalte ({what}); solche Grafiken werden aus Sicherheitsgründen nicht veröffentlicht.",
         "yaml_control_character": "Die Datei enthält ein unsichtbares Steuerzeichen ({code}), das in YAML nicht erlaubt ist.",
         "yaml_control_character_hint": "Das Zeichen löschen; es kommt meist beim Kopieren aus anderen Programmen in den Text. Manche Editoren zeigen es mit „Steuerzeichen anzeigen“.",
+        "os_error_ENOSPC": "Auf dem Datenträger ist kein Platz mehr",
+        "os_error_EDQUOT": "Das Speicherkontingent ist erschöpft",
+        "os_error_EFBIG": "Die Datei ist zu groß für das Dateisystem (oder der Datenträger ist voll)",
+        "os_error_EACCES": "Keine Berechtigung, in diesen Ordner zu schreiben",
+        "os_error_EPERM": "Keine Berechtigung, in diesen Ordner zu schreiben",
+        "os_error_EROFS": "Das Dateisystem ist schreibgeschützt",
+        "os_error_ENOENT": "Der Ordner oder die Datei gibt es nicht (mehr)",
+        "os_error_EIO": "Lese- oder Schreibfehler des Datenträgers",
         "svg_active_content_hint": "Die Grafik ohne Skripte, Ereignis-Attribute („on…“), eingebettete Fremdinhalte und „javascript:“-Links speichern, z. B. in Inkscape als „Optimiertes SVG“ oder „Normales SVG“ exportieren.",
     }
 )

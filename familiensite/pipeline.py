@@ -24,7 +24,7 @@ from .sitemodel import SiteModel, build_site_model
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
 from .validate import Content, validate_content
-from .write import LockedError, PublishError, publish
+from .write import LockedError, PublishError, os_reason, publish
 
 
 def build_date() -> date:
@@ -118,6 +118,9 @@ def build_project(project: Path, output: Path, today: date | None = None, inputs
         return result
     except PublishError as error:
         result.problems.append(Problem(str(output), 0, 0, "", m.text("output_write_failed", path=output, detail=error)))
+        return result
+    except OSError as error:  # the build state beside site/ could not be removed (a read-only folder): nothing written
+        result.problems.append(Problem(str(output), 0, 0, "", m.text("output_write_failed", path=output, detail=os_reason(error))))
         return result
     result.written = True
     return result

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from . import messages as m
 from .render import Output
 
 WRITE_THREADS = 4
@@ -41,6 +42,13 @@ class LockedError(PublishError):
         self.holder = holder
 
 
+def os_reason(error: OSError) -> str:
+    """What went wrong on the file system, in German (messages.py), with the path concerned."""
+    key = f"os_error_{errno.errorcode.get(error.errno or 0, '')}"
+    reason = m.text(key) if key in m.GERMAN else (error.strerror or str(error))
+    return f"{reason} ({error.filename})" if error.filename else reason
+
+
 def safe_relative(path: str) -> PurePosixPath:
     """The output path as a relative path that cannot leave the output folder."""
     candidate = PurePosixPath(path)
@@ -52,9 +60,12 @@ def safe_relative(path: str) -> PurePosixPath:
 @contextmanager
 def output_lock(output: Path) -> Iterator[None]:
     """Hold the lock for ``output`` (a file beside it); raise LockedError if another build has it."""
-    output.parent.mkdir(parents=True, exist_ok=True)
     lock_path = output.parent / f".{output.name}.lock"
-    handle = open(lock_path, "a+")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")  # noqa: SIM115 - held open for the whole context below
+    except OSError as error:  # a read-only or full output folder: no traceback, the site stays as it was
+        raise PublishError(os_reason(error)) from error
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -196,7 +207,10 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
     with output_lock(output):
         for stale in [*output.parent.glob(f".{output.name}.new-*"), *output.parent.glob(f".{output.name}.old-*")]:  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+        except OSError as error:
+            raise PublishError(os_reason(error)) from error
         try:
             previous = output if output.is_dir() and not output.is_symlink() else None
             write_tree(outputs, staging, previous)
@@ -210,7 +224,7 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
             else:
                 os.rename(staging, output)
         except OSError as error:
-            raise PublishError(str(error)) from error
+            raise PublishError(os_reason(error)) from error
         finally:
             if staging.exists():
                 _discard(staging, len(outputs))

@@ -27,9 +27,9 @@ import html.parser
 import io
 import json
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from pathlib import Path
+from xml.etree import ElementTree
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel", "webcal")  # webcal: the templates' calendar subscription links
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "cite", "background", "srcset", "xlink:href", "ping", "manifest"}
@@ -141,9 +141,8 @@ def ics_findings(name: str, text: str) -> list[str]:
             if value not in ICS_COMPONENTS:
                 findings.append(f"{name}:{number}: unexpected component {value}")
             stack.append(value)
-        elif prop == "END":
-            if not stack or stack.pop() != value:
-                findings.append(f"{name}:{number}: END:{value} does not close the open component")
+        elif prop == "END" and (not stack or stack.pop() != value):
+            findings.append(f"{name}:{number}: END:{value} does not close the open component")
     if stack:
         findings.append(f"{name}: components left open: {stack}")
     return findings
