@@ -104,3 +104,12 @@ def test_the_shared_hook_runs_the_familiensite_command_in_the_content_repository
     assert scripts["familiensite"] == "familiensite.cli:main"
     monkeypatch.chdir(ROOT)  # pre-commit runs hooks at the top of the repository
     assert main(["check"]) == 0
+
+
+@pytest.mark.parametrize("path", [p for p in YAML_CONTENT if p.startswith("content/")])
+def test_the_real_yaml_files_name_their_schema_for_editors_without_the_workspace_settings(path: str) -> None:
+    first = (ROOT / path).read_text(encoding="utf-8").split("\n", 1)[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, f"{path}: first line should be the yaml-language-server modeline"
+    schema = ((ROOT / path).parent / match.group(1)).resolve()
+    assert schema == (ROOT / "schemas" / _schema_for(path)).resolve()
