@@ -152,6 +152,18 @@ def _parse_flag(value: Any) -> bool:
     raise PydanticCustomError("field_expected_boolean", "field_expected_boolean", {"value": value})
 
 
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _without_control_characters(value: str) -> str:
+    """No invisible control characters (only possible as YAML escapes such as "\\b"): XML forbids them,
+    so one would break the feed and the sitemap, and on a page they are never what an editor meant."""
+    found = _CONTROL_CHARACTER.search(value)
+    if found:
+        raise PydanticCustomError("field_control_character", "field_control_character", {"code": f"U+{ord(found.group()):04X}"})
+    return value
+
+
 def _within_markdown_limits(value: str) -> str:
     """A Markdown field obeys the same limits as a body (markdown_limits.py)."""
     limit = check_markdown(value)
@@ -173,10 +185,11 @@ def _string(pattern: str | None = None, fmt: str | None = None, **extra: Any) ->
     return WithJsonSchema(schema)
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+_Visible = AfterValidator(_without_control_characters)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000), _Visible]
 MarkdownText = Annotated[Text, AfterValidator(_within_markdown_limits)]  # a field rendered as Markdown
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), _Visible]
+AltText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), _Visible]
 Slug = Annotated[str, PlainValidator(_pattern_type("slug_format", SLUG_PATTERN)), _string(SLUG_PATTERN)]
 Date = Annotated[date, PlainValidator(_parse_date), _string(DATE_PATTERN, "date")]
 When = Annotated[

@@ -237,6 +237,8 @@ GERMAN.update(
         "os_error_EROFS": "Das Dateisystem ist schreibgeschützt",
         "os_error_ENOENT": "Der Ordner oder die Datei gibt es nicht (mehr)",
         "os_error_EIO": "Lese- oder Schreibfehler des Datenträgers",
+        "field_control_character": "Der Text enthält ein unsichtbares Steuerzeichen ({code}).",
+        "field_control_character_hint": "Das Zeichen (in YAML meist als Escape-Folge wie „\\b“ oder „\\x07“ geschrieben) löschen.",
         "svg_active_content_hint": "Die Grafik ohne Skripte, Ereignis-Attribute („on…“), eingebettete Fremdinhalte und „javascript:“-Links speichern, z. B. in Inkscape als „Optimiertes SVG“ oder „Normales SVG“ exportieren.",
     }
 )
