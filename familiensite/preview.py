@@ -32,6 +32,7 @@ from pathlib import Path
 import jinja2
 
 from . import messages as m
+from .cache import CachedMarkdown
 from .incremental import OutputChanges, PageCache, Stamp, diff_outputs, stamp
 from .pipeline import build_date, render_project
 from .problems import Problem, has_errors
@@ -63,6 +64,8 @@ class PreviewBuilder:
         self.output = output
         self.today = today  # fixed in tests; otherwise each rebuild asks build_date()
         self.cache = PageCache()
+        # Markdown rendered once per distinct text for as long as the preview runs (cache.py); no cache file
+        self.markdown = CachedMarkdown("/", None)
         self.stamps: dict[str, Stamp] | None = None  # what the folder holds; None before the first write
         self.base_path: str | None = None
 
@@ -79,7 +82,7 @@ class PreviewBuilder:
 
     def _rebuild(self) -> RebuildReport:
         env = self.cache.prepare(self.project / "templates")
-        result = render_project(self.project, self.today or build_date(), env=env, render=self.cache.render)
+        result = render_project(self.project, self.today or build_date(), env=env, render=self.cache.render, markdown=self.markdown)
         rendered = tuple(self.cache.rendered)
         if has_errors(result.problems):
             return RebuildReport(result.problems, False, self.base_path, rendered)
