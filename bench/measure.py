@@ -6,11 +6,16 @@ thread reads /proc every few milliseconds: every process whose parent chain
 leads to the command, summed. Two sums are kept: RSS (what the issue asks for;
 pages shared after ``fork`` count once per process) and PSS (shared pages split
 between the processes that share them: the memory the tree really occupies).
+
+CPU time (user + system, from ``RUSAGE_CHILDREN``: the command and every child
+it waited for) is kept beside the wall time: on a shared machine the wall time
+moves with the neighbours' load, the CPU time hardly.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -25,6 +30,7 @@ SAMPLE_SECONDS = 0.05  # a scan of /proc costs a few ms: sampling more often wou
 @dataclass(frozen=True, slots=True)
 class Measurement:
     seconds: float
+    cpu_seconds: float  # user + system time of the command and every child it waited for
     rss_mib: float  # peak of the tree's summed RSS
     pss_mib: float  # peak of the tree's summed PSS (0 where /proc has no smaps_rollup)
     returncode: int
@@ -107,10 +113,13 @@ class TreeSampler:
 
 def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 3600) -> Measurement:
     """Run ``command`` to its end; wall time from start to exit, peak memory of its tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     with TreeSampler(process.pid) as sampler:
         output, _ = process.communicate(timeout=timeout)
         seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     mib = 1024 * 1024
-    return Measurement(seconds, sampler.peak_rss / mib, sampler.peak_pss / mib, process.returncode, output.decode("utf-8", "replace"))
+    return Measurement(seconds, cpu, sampler.peak_rss / mib, sampler.peak_pss / mib, process.returncode, output.decode("utf-8", "replace"))

@@ -20,10 +20,10 @@ def merge(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     return {**current, "sizes": dict(sorted(sizes.items(), key=lambda kv: int(kv[0])))}
 
 
-def _seconds(entry: dict[str, Any] | None) -> float | None:
-    if not entry or "seconds" not in entry:
+def _seconds(entry: dict[str, Any] | None, key: str = "seconds") -> float | None:
+    if not entry or key not in entry:
         return None
-    return float(entry["seconds"]["median"])
+    return float(entry[key]["median"])
 
 
 def _fmt(seconds: float | None) -> str:
@@ -69,6 +69,16 @@ def size_table(n: str, results: dict[str, Any], tools: list[str]) -> list[str]:
     lines.append("| " + " | ".join(["peak memory of the process tree, full build (RSS / PSS)", *memory, *([""] * len(others))]) + " |")
     per_item = [f"{(_seconds(cold.get(t)) or 0) / int(n) * 1000:.2f} ms" if _seconds(cold.get(t)) else "—" for t in tools]
     lines.append("| " + " | ".join(["full build, time per item", *per_item, *([""] * len(others))]) + " |")
+    if any("cpu_seconds" in (row.get(t) or {}) for row in results.values() if isinstance(row, dict) for t in tools):
+        lines += ["", "CPU time (user + system of the whole process tree, median): what the build costs, whatever the neighbours do.", ""]
+        lines += ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for scenario, label in SCENARIO_LABELS.items():
+            row = results.get(scenario)
+            if row is None or not any("cpu_seconds" in (row.get(t) or {}) for t in tools):
+                continue
+            cells = [_fmt(_seconds(row.get(t), "cpu_seconds")) for t in tools]
+            ratios = [_ratio(_seconds(row.get("ours"), "cpu_seconds"), _seconds(row.get(t), "cpu_seconds")) for t in others]
+            lines.append("| " + " | ".join([label, *cells, *ratios]) + " |")
     return lines + [""]
 
 
@@ -80,12 +90,17 @@ def targets(data: dict[str, Any]) -> list[str]:
     def get(n: str, scenario: str, tool: str) -> float | None:
         return _seconds(sizes.get(n, {}).get(scenario, {}).get(tool))
 
+    def get_cpu(n: str, scenario: str, tool: str) -> float | None:
+        return _seconds(sizes.get(n, {}).get(scenario, {}).get(tool), "cpu_seconds")
+
     def check(label: str, value: float | None, limit: float, show: str) -> None:
         rows.append((label, show if value is not None else "not measured", None if value is None else value <= limit))
 
     ours, hugo = get("10000", "full_cold", "ours"), get("10000", "full_cold", "hugo")
     r = ours / hugo if ours and hugo else None
-    check("10,000 items, full build from nothing ≤ 1.0× Hugo", r, 1.0, f"{r:.2f}× ({_fmt(ours)} vs {_fmt(hugo)})" if r else "")
+    cpu_ours, cpu_hugo = get_cpu("10000", "full_cold", "ours"), get_cpu("10000", "full_cold", "hugo")
+    cpu_note = f"; CPU {cpu_ours / cpu_hugo:.2f}×" if cpu_ours and cpu_hugo else ""
+    check("10,000 items, full build from nothing ≤ 1.0× Hugo", r, 1.0, f"{r:.2f}× ({_fmt(ours)} vs {_fmt(hugo)}{cpu_note})" if r else "")
     warm = get("10000", "full_warm", "ours")
     r = warm / hugo if warm and hugo else None
     check("10,000 items, full build with warm cache ≤ 0.25× Hugo's full build", r, 0.25, f"{r:.2f}× ({_fmt(warm)})" if r else "")

@@ -41,6 +41,7 @@ def _env() -> dict[str, str]:
 def run_scenario(tools: list[Tool], scenario: str, runs: int, log: Path) -> dict[str, dict[str, Any]]:
     """``runs`` timed runs of one scenario for every tool, taking turns."""
     seconds: dict[str, list[float]] = {t.name: [] for t in tools}
+    cpu: dict[str, list[float]] = {t.name: [] for t in tools}
     rss: dict[str, list[float]] = {t.name: [] for t in tools}
     pss: dict[str, list[float]] = {t.name: [] for t in tools}
     skipped: dict[str, str] = {}
@@ -60,15 +61,19 @@ def run_scenario(tools: list[Tool], scenario: str, runs: int, log: Path) -> dict
                 print(f"  {tool.name} {scenario}: FAILED, see {log}", file=sys.stderr)
                 continue
             seconds[tool.name].append(result.seconds)
+            cpu[tool.name].append(result.cpu_seconds)
             rss[tool.name].append(result.rss_mib)
             pss[tool.name].append(result.pss_mib)
-            print(f"  {tool.name:8} {scenario:10} {result.seconds:8.3f} s  {result.rss_mib:7.0f} MiB", file=sys.stderr, flush=True)
+            print(f"  {tool.name:8} {scenario:10} {result.seconds:8.3f} s  {result.cpu_seconds:8.3f} s CPU  {result.rss_mib:7.0f} MiB", file=sys.stderr, flush=True)
     out: dict[str, dict[str, Any]] = {}
     for tool in tools:
         if tool.name in skipped and not seconds[tool.name]:
             out[tool.name] = {"skipped": skipped[tool.name]}
         elif seconds[tool.name]:
-            out[tool.name] = {"seconds": _stats(seconds[tool.name]), "rss_mib": _stats(rss[tool.name]), "pss_mib": _stats(pss[tool.name])}
+            out[tool.name] = {
+                "seconds": _stats(seconds[tool.name]), "cpu_seconds": _stats(cpu[tool.name]),
+                "rss_mib": _stats(rss[tool.name]), "pss_mib": _stats(pss[tool.name]),
+            }
     return out
 
 
