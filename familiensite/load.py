@@ -242,7 +242,7 @@ def _walk(root: Path, project: Path, loaded: LoadedContent) -> list[Path]:
         for dirname in list(dirnames):
             if (base / dirname).is_symlink():
                 rel = _relative(base / dirname, project)
-                loaded.problems.append(Problem(rel, 0, 0, "", m.text("file_symlink"), m.hint("file_symlink")))
+                loaded.problems.append(Problem(rel, 0, 0, "", m.text("folder_symlink"), m.hint("folder_symlink")))
         for name in filenames:
             if not name.startswith("."):
                 found.append(base / name)

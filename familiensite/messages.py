@@ -14,6 +14,8 @@ GERMAN: dict[str, str] = {
     "file_too_large_hint": "Große Dokumente gehören nicht in Inhaltsdateien; Anhänge als eigene Datei ablegen.",
     "file_symlink": "Die Datei ist eine symbolische Verknüpfung; Verknüpfungen werden aus Sicherheitsgründen nicht gelesen.",
     "file_symlink_hint": "Die Datei selbst in den Ordner content/ kopieren.",
+    "folder_symlink": "Der Ordner ist eine symbolische Verknüpfung; Verknüpfungen werden aus Sicherheitsgründen nicht gelesen.",
+    "folder_symlink_hint": "Den Ordner mit seinen Dateien selbst in den Ordner content/ kopieren.",
     "file_not_utf8": "Die Datei ist nicht in UTF-8 gespeichert (ungültiges Byte 0x{byte:02x}).",
     "file_not_utf8_hint": "Im Editor „Speichern mit Kodierung: UTF-8“ wählen (die Datei ist vermutlich Latin-1/Windows-1252).",
     "file_bom": "Die Datei beginnt mit einer Byte-Reihenfolge-Markierung (BOM); sie wurde ignoriert.",
