@@ -198,3 +198,10 @@ def test_the_vtimezone_gives_the_offsets_of_the_time_zone_database_at_every_hour
             instant = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(minutes=minutes)
             assert instant.astimezone(theirs).utcoffset() == instant.astimezone(BERLIN).utcoffset(), instant
         day += timedelta(days=1)
+
+
+def test_a_held_conference_without_dates_does_not_promise_dates(real_build: BuildResult) -> None:
+    held = real_build.outputs["familienkonferenzen/bemerode/index.html"]
+    assert isinstance(held, bytes)
+    assert "Sobald Termine feststehen" not in held.decode()
+    assert "Die genauen Termine dieser Konferenz sind nicht mehr verfügbar." in held.decode()
