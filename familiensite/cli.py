@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import fastpath
 from . import messages as m
-from .problems import has_errors
+from .problems import Problem, has_errors
 from .report import FORMATTERS
 
 
@@ -32,7 +32,7 @@ def _parser(project: Path) -> argparse.ArgumentParser:
     return parser
 
 
-def _print_problems(problems: list, fmt: str) -> None:
+def _print_problems(problems: list[Problem], fmt: str) -> None:
     if problems or fmt in ("text", "gitlab"):  # GitLab needs a report file even when it is empty ("[]")
         output = FORMATTERS[fmt](problems)
         if output:
@@ -92,6 +92,6 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     if result.up_to_date:
         print(m.text("build_up_to_date", path=output), file=sys.stderr)
         return 0
-    pages = sum(1 for path in result.outputs if path.endswith(".html"))
-    print(f"Website gebaut: {pages} Seiten, {len(result.outputs)} Dateien in {output}", file=sys.stderr)
+    page_count = sum(1 for path in result.outputs if path.endswith(".html"))
+    print(f"Website gebaut: {page_count} Seiten, {len(result.outputs)} Dateien in {output}", file=sys.stderr)
     return 0

@@ -148,7 +148,7 @@ def _parse_flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if value in ("true", "True", "TRUE", "false", "False", "FALSE"):  # YAML 1.2's booleans, as editors' IDEs read them
-        return value.lower() == "true"
+        return bool(value.lower() == "true")
     raise PydanticCustomError("field_expected_boolean", "field_expected_boolean", {"value": value})
 
 

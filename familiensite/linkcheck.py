@@ -48,6 +48,7 @@ def check_links(outputs: dict[str, Output], model: SiteModel) -> list[Problem]:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc:
                 continue  # external (http, https, mailto, tel): listed, never fetched
+            target: str | None
             if parts.path == "" and parts.fragment:
                 target = output
             elif parts.path.startswith("/"):

@@ -79,7 +79,7 @@ class _SiteExtension(Extension):
         super().__init__()
         self.base_path = base_path
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_SiteLinks(md, self.base_path), "familiensite_links", 5)
 
 

@@ -14,8 +14,25 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 from pydantic_core import PydanticCustomError
 
 from .fieldtypes import (
-    AltText, BaseUrl, Color, ContentPath, Date, Email, EmptyIsNone, Flag, InternalPath, MarkdownText, Partial,
-    Phone, PostalCode, ShortText, Slug, Text, TimeZone, WebUrl, When,
+    AltText,
+    BaseUrl,
+    Color,
+    ContentPath,
+    Date,
+    Email,
+    EmptyIsNone,
+    Flag,
+    InternalPath,
+    MarkdownText,
+    Partial,
+    Phone,
+    PostalCode,
+    ShortText,
+    Slug,
+    Text,
+    TimeZone,
+    WebUrl,
+    When,
 )
 from .theme import lowest_contrast
 
@@ -182,7 +199,7 @@ class ConferenceDate(Record):
         if self.end is not None:
             if type(self.end) is not type(self.start):
                 raise _at("end", "end_kind_mismatch")
-            if self.end < self.start:  # type: ignore[operator]
+            if self.end < self.start:
                 raise _at("end", "end_before_start", start=_show(self.start), end=_show(self.end))
         return self
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jinja2
@@ -13,11 +13,11 @@ from pydantic import TypeAdapter, ValidationError
 from . import fastpath
 from . import messages as m
 from .cache import CachedMarkdown, prepared_markdown
+from .exports import render_exports
+from .fieldtypes import BaseUrl
 from .linkcheck import check_links
 from .load import load_content
 from .problems import Problem, has_errors, sort_problems
-from .exports import render_exports
-from .fieldtypes import BaseUrl
 from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .search_cache import cached_search_index
 from .sitemodel import SiteModel, build_site_model
@@ -31,7 +31,7 @@ def build_date() -> date:
     """The build's "today": from SOURCE_DATE_EPOCH when set, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from .cache import CachedMarkdown
 from .fieldtypes import PartialDate
 from .german import format_partial, format_size, format_span
 from .load import Asset
-from .cache import CachedMarkdown
 from .markdown_render import MarkdownRenderer
-from .model import AccessibilityStatement, Address, Contact, Image
+from .model import AccessibilityStatement, Address, Conference, Contact, Image, Member, Page, Result
 from .netmap import NetworkMap, Place, build_network_map
 from .opendata import open_data_view
 from .validate import Content, Entry
@@ -289,7 +289,7 @@ class _Builder:
         return self.base + path
 
     # conferences ---------------------------------------------------------------------------
-    def conference(self, entry: Entry, results: dict[str, list[Link]]) -> ConferenceView:
+    def conference(self, entry: Entry[Conference], results: dict[str, list[Link]]) -> ConferenceView:
         meta = entry.meta
         districts = {d.slug: d.name for d in self.content.districts}
         dates = tuple(
@@ -336,7 +336,7 @@ class _Builder:
             calendar_url=url + CALENDAR_FILE if dates else None,
         )
 
-    def result(self, entry: Entry, conference_titles: dict[str, str]) -> ResultView:
+    def result(self, entry: Entry[Result], conference_titles: dict[str, str]) -> ResultView:
         meta = entry.meta
         published: PartialDate | None = meta.published
         documents = []
@@ -358,7 +358,7 @@ class _Builder:
             body_html=self.markdown.render(entry.body),
         )
 
-    def member(self, entry: Entry, initiator: str) -> MemberView:
+    def member(self, entry: Entry[Member], initiator: str) -> MemberView:
         meta = entry.meta
         return MemberView(
             slug=entry.slug,
@@ -394,7 +394,7 @@ class _Builder:
             enforcement_website=e.website,
         )
 
-    def free_page(self, entry: Entry) -> FreePageView:
+    def free_page(self, entry: Entry[Page]) -> FreePageView:
         meta = entry.meta
         return FreePageView(
             slug=entry.slug,

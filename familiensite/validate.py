@@ -18,10 +18,10 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from . import messages as m
 from .load import Asset, LoadedContent, SourceDocument
-from .model import Conference, District, DistrictList, Home, Member, Network, Page, Result, SiteSettings
+from .model import Conference, DistrictList, Home, Member, Network, Page, Result, SiteSettings
 from .problems import Problem, Severity
 from .slugs import slugify
-from .yamlstrict import Mapping, Node, Pos, Scalar, Sequence, describe
+from .yamlstrict import Mapping, Node, Pos, Scalar, Sequence
 
 T = TypeVar("T", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -345,7 +345,7 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
     districts: list[DistrictEntry] = []
     if districts_item is not None:
         seen: dict[str, int] = {}
-        for index, district in enumerate(typing.cast(DistrictList, districts_item.entry.meta).root):
+        for index, district in enumerate(districts_item.entry.meta.root):
             slug = district.slug or slugify(district.name)
             if slug in seen:
                 problems.append(districts_item.problem((index, "name"), "duplicate_slug", slug=slug, other=f"Eintrag {seen[slug] + 1}"))
@@ -372,8 +372,9 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
         for index, document in enumerate(result_item.entry.meta.documents):
             add(_check_file(result_item, ("documents", index, "file"), document.file, assets))
         problems.extend(_image_problems(result_item, assets))
-    for item in [*members, *([network] if network else []), *([home] if home else [])]:
-        problems.extend(_image_problems(item, assets))
+    others: list[_Checked[Any]] = [*members, *([network] if network else []), *([home] if home else [])]
+    for other in others:
+        problems.extend(_image_problems(other, assets))
     for member_item in members:  # kept in the list, but the network map cannot place it
         if member_item.entry.meta.coordinates is None:
             problems.append(member_item.problem((), "member_without_coordinates", Severity.WARNING, city=member_item.entry.meta.city))

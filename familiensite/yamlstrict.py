@@ -16,7 +16,7 @@ Nothing here recurses, so hostile nesting cannot exhaust the stack.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any
 
 import yaml
 
@@ -70,7 +70,7 @@ class Mapping:
     pos: Pos
 
 
-Node = Union[Scalar, Sequence, Mapping]
+Node = Scalar | Sequence | Mapping
 
 
 @dataclass(slots=True)
@@ -115,7 +115,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParseResult:
     if tab_problems:
         return ParseResult(None, tab_problems)
 
-    def pos(mark: yaml.Mark) -> Pos:
+    def pos(mark: Any) -> Pos:  # yaml.Mark, or the C parser's own mark type
         return Pos(mark.line + 1 + line_offset, mark.column + 1)
 
     stack: list[tuple[Mapping | Sequence, str | None]] = []  # container, pending key

@@ -68,8 +68,10 @@ def page(open_page, broken):
 
 def test_a_page_without_skip_link_fails_the_skip_link_check(page):
     assert check_skip_link(page) == [
-        "first Tab focuses {'tag': 'a', 'id': '', 'cls': '', 'href': '/familie/', 'text': 'Start', 'inViewport': True, 'inMain': False}, "
-        "not the skip link to #inhalt"
+        (
+            "first Tab focuses {'tag': 'a', 'id': '', 'cls': '', 'href': '/familie/', 'text': 'Start', 'inViewport': True, 'inMain': False}, "
+            "not the skip link to #inhalt"
+        )
     ]
 
 
