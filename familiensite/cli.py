@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     command = args.command or "build"
     root: Path = args.project
     if command == "check":
-        from .pipeline import check_content
+        from .check import check_content
 
         _, problems = check_content(root)
         _print_problems(problems, args.format)

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import jinja2
-from pydantic import TypeAdapter, ValidationError
 
 from . import fastpath
 from . import messages as m
 from .cache import CachedMarkdown, prepared_markdown
+from .check import build_date, check_content
 from .exports import render_exports
-from .fieldtypes import BaseUrl
 from .linkcheck import check_links
-from .load import load_content
 from .problems import Problem, has_errors, sort_problems
 from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .search_cache import cached_search_index
 from .sitemodel import SiteModel, build_site_model
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
-from .validate import Content, validate_content
 from .write import LockedError, PublishError, os_reason, publish
-
-
-def build_date() -> date:
-    """The build's "today": from SOURCE_DATE_EPOCH when set, so builds are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
 
 
 @dataclass(slots=True)
@@ -46,25 +34,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not has_errors(self.problems)
-
-
-# A deployment's own address (GitHub/GitLab Pages, a staging server) instead of site.yaml's base_url;
-# read here only, and part of the build fingerprint like every FAMILIENSITE_* variable (fastpath.py).
-BASE_URL_VARIABLE = "FAMILIENSITE_BASE_URL"
-
-
-def check_content(project: Path, today: date | None = None) -> tuple[Content | None, list[Problem]]:
-    """`check`: load and validate, nothing rendered or written."""
-    loaded = load_content(project)
-    content, problems = validate_content(loaded, today or build_date())
-    override = os.environ.get(BASE_URL_VARIABLE, "").strip()
-    if content is not None and override:
-        try:
-            content.site = content.site.model_copy(update={"base_url": TypeAdapter(BaseUrl).validate_python(override)})
-        except ValidationError:
-            problems.append(Problem(BASE_URL_VARIABLE, 0, 0, "", m.text("base_url_format"), m.hint("base_url_format")))
-            content = None
-    return content, sort_problems(problems)
 
 
 def render_project(

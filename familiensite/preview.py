@@ -33,8 +33,9 @@ import jinja2
 
 from . import messages as m
 from .cache import CachedMarkdown
+from .check import build_date
 from .incremental import OutputChanges, PageCache, Stamp, diff_outputs, stamp
-from .pipeline import build_date, render_project
+from .pipeline import render_project
 from .problems import Problem, has_errors
 from .render import Output, make_environment
 from .report import format_text, summary
