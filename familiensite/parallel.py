@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_ITEMS = 200  # below this, starting processes costs more than it saves
+# Below this many items, starting processes costs more than it saves (the tests lower it).
+MIN_ITEMS = int(os.environ.get("FAMILIENSITE_PARALLEL_MIN_ITEMS", "") or 200)
 CHUNKS_PER_WORKER = 4  # a few chunks each: large enough to amortise, small enough to even out slow items
 
 _task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # what the forked workers run

@@ -99,6 +99,22 @@ def test_cold_cache_warm_cache_and_one_process_without_cache_build_byte_identica
     assert tree(project / "site") == cold
 
 
+def test_a_build_over_worker_processes_equals_one_in_a_single_process(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The command line in a fresh interpreter: in pytest's own process other tests may have left
+    # threads running, and parallel_map then (rightly) stays in one process.
+    environment = {**os.environ, "FAMILIENSITE_WORKERS": "2", "FAMILIENSITE_PARALLEL_MIN_ITEMS": "8", "FAMILIENSITE_CACHE": "off"}
+    command = [sys.executable, str(ROOT / "build.py"), "--project", str(project), "build"]
+    run = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    single = tmp_path / "single"
+    shutil.copytree(project / "content", single / "content")
+    (single / "templates").symlink_to(project / "templates")
+    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
+    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
+    build(single)
+    assert tree(project / "site") == tree(single / "site")
+
+
 def test_the_warm_build_takes_its_html_from_the_cache(project: Path) -> None:
     build(project)
     path = cache_folder(project) / MARKDOWN_FILE
