@@ -85,6 +85,12 @@ def edit_one_conference(project: Path, revision: int = 1) -> str:
 # --- cache and processes ------------------------------------------------------------------------
 
 
+
+def _copy_project(project: Path, target: Path) -> None:
+    """The same content and templates in another folder (a second, independent build)."""
+    shutil.copytree(project / "content", target / "content")
+    (target / "templates").symlink_to(project / "templates")
+
 def test_cold_cache_warm_cache_and_one_process_without_cache_build_byte_identical_sites(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(project)
     cold = tree(project / "site")
@@ -107,8 +113,7 @@ def test_a_build_over_worker_processes_equals_one_in_a_single_process(project: P
     run = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr
     single = tmp_path / "single"
-    shutil.copytree(project / "content", single / "content")
-    (single / "templates").symlink_to(project / "templates")
+    _copy_project(project, single)
     monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
     monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
     build(single)
@@ -173,8 +178,7 @@ def test_a_rebuild_after_one_edit_equals_a_plain_build_and_keeps_unchanged_files
     assert untouched.stat().st_ino == inode  # linked from the previous site, not written again
     assert "Nachtrag 1:" in (project / "site" / edited).read_text(encoding="utf-8")
     plain = tmp_path / "plain"
-    shutil.copytree(project / "content", plain / "content")
-    (plain / "templates").symlink_to(project / "templates")
+    _copy_project(project, plain)
     monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
     monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
     build(plain)

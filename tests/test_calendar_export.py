@@ -13,6 +13,7 @@ import vobject
 from familiensite.pipeline import BuildResult, build_project, render_project
 from familiensite.stamp import content_date
 from tests.conftest import TODAY, MakeSite, make_project
+from tests.support.content import output_bytes
 from tests.support.dated import DATED_FILES, DATED_SLUG
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -31,18 +32,12 @@ def dated(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return result
 
 
-def _ics(result: BuildResult, path: str) -> bytes:
-    data = result.outputs[path]
-    assert isinstance(data, bytes)
-    return data
-
-
 def _events(data: bytes) -> list[icalendar.Event]:
     return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
 
 
 def test_a_conference_calendar_holds_every_date_as_written_in_the_content(dated: BuildResult) -> None:
-    events = _events(_ics(dated, CONFERENCE_ICS))
+    events = _events(output_bytes(dated, CONFERENCE_ICS))
     assert [e.decoded("dtstart") for e in events] == [
         datetime(2025, 6, 1, 10, 0, tzinfo=BERLIN),
         date(2027, 3, 13),
@@ -74,7 +69,7 @@ def test_a_conference_calendar_holds_every_date_as_written_in_the_content(dated:
 
 
 def test_uids_are_stable_and_made_of_site_host_path_slug_and_start(dated: BuildResult, make_site: MakeSite) -> None:
-    uids = [str(e["uid"]) for e in _events(_ics(dated, CONFERENCE_ICS))]
+    uids = [str(e["uid"]) for e in _events(output_bytes(dated, CONFERENCE_ICS))]
     assert uids == [
         f"familie.{DATED_SLUG}.20250601T1000@example.org",
         f"familie.{DATED_SLUG}.20270313@example.org",
@@ -82,7 +77,7 @@ def test_uids_are_stable_and_made_of_site_host_path_slug_and_start(dated: BuildR
         f"familie.{DATED_SLUG}.20270508T1830@example.org",
         f"familie.{DATED_SLUG}.20270612T1000@example.org",
     ]
-    site_uids = [str(e["uid"]) for e in _events(_ics(dated, "termine.ics"))]
+    site_uids = [str(e["uid"]) for e in _events(output_bytes(dated, "termine.ics"))]
     assert set(site_uids) <= set(uids)
 
 
@@ -92,25 +87,25 @@ def test_two_dates_with_the_same_start_get_distinct_uids(make_site: MakeSite) ->
     twice = twice.replace("  - start: 2027-04-01\n    end: 2027-04-03\n", "  - start: 2027-03-13\n    end: 2027-04-03\n")
     project = make_site(files={f"content/conferences/{DATED_SLUG}.md": twice})
     result = render_project(project, TODAY, search=False)
-    uids = [str(e["uid"]) for e in _events(_ics(result, CONFERENCE_ICS))]
+    uids = [str(e["uid"]) for e in _events(output_bytes(result, CONFERENCE_ICS))]
     assert len(set(uids)) == len(uids) == 5
     assert f"familie.{DATED_SLUG}.20270313-2@example.org" in uids
 
 
 def test_the_site_calendar_has_the_upcoming_dates_of_every_conference_including_cancelled_ones(dated: BuildResult) -> None:
-    events = _events(_ics(dated, "termine.ics"))
+    events = _events(output_bytes(dated, "termine.ics"))
     starts = [e.decoded("dtstart") for e in events]
     assert datetime(2025, 6, 1, 10, 0, tzinfo=BERLIN) not in starts  # before today
     assert len(events) == 4
     assert [str(e["status"]) for e in events][-1] == "CANCELLED"
-    calendar = icalendar.Calendar.from_ical(_ics(dated, "termine.ics"))
+    calendar = icalendar.Calendar.from_ical(output_bytes(dated, "termine.ics"))
     assert str(calendar["method"]) == "PUBLISH"
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
 
 
 def test_vobject_reads_every_file_with_the_same_events(dated: BuildResult) -> None:
     for path in (CONFERENCE_ICS, "termine.ics"):
-        data = _ics(dated, path)
+        data = output_bytes(dated, path)
         theirs = vobject.readOne(data.decode("utf-8"))
         ours = _events(data)
         assert len(theirs.vevent_list) == len(ours)
@@ -127,7 +122,7 @@ def test_vobject_reads_every_file_with_the_same_events(dated: BuildResult) -> No
 
 
 def test_lines_are_folded_at_75_octets_without_splitting_a_character(dated: BuildResult) -> None:
-    data = _ics(dated, CONFERENCE_ICS)
+    data = output_bytes(dated, CONFERENCE_ICS)
     assert data.endswith(b"\r\n")
     lines = data.split(b"\r\n")[:-1]
     assert any(line.startswith(b" ") for line in lines)  # the long fields were folded
@@ -139,7 +134,7 @@ def test_lines_are_folded_at_75_octets_without_splitting_a_character(dated: Buil
 def test_without_any_upcoming_date_the_site_calendar_is_valid_and_empty(make_site: MakeSite) -> None:
     project = make_site()  # the minimal fixture has one date, in 2013
     result = build_project(project, project / "site", today=TODAY)
-    data = _ics(result, "termine.ics")
+    data = output_bytes(result, "termine.ics")
     calendar = icalendar.Calendar.from_ical(data)
     assert calendar.walk("VEVENT") == []
     assert len(calendar.walk("VTIMEZONE")) == 1  # RFC 5545 wants at least one component
@@ -167,7 +162,7 @@ def test_without_source_date_epoch_dtstamp_comes_from_the_content_not_the_clock(
     second = build_project(project, project / "site2", today=TODAY)
     assert first.outputs[CONFERENCE_ICS] == second.outputs[CONFERENCE_ICS]
     assert first.model is not None
-    stamps = {e.decoded("dtstamp") for e in _events(_ics(first, CONFERENCE_ICS))}
+    stamps = {e.decoded("dtstamp") for e in _events(output_bytes(first, CONFERENCE_ICS))}
     # the minimal fixture's latest publication date: the accessibility statement or the 2013 result
     from familiensite.load import load_content
     from familiensite.validate import validate_content
@@ -187,7 +182,7 @@ def test_the_real_site_calendar_is_valid_although_no_conference_has_dates(real_b
 def test_the_vtimezone_gives_the_offsets_of_the_time_zone_database_at_every_hour(dated: BuildResult) -> None:
     from dateutil import tz
 
-    data = _ics(dated, CONFERENCE_ICS).decode("utf-8")
+    data = output_bytes(dated, CONFERENCE_ICS).decode("utf-8")
     vtimezone = data[data.index("BEGIN:VTIMEZONE"):data.index("END:VTIMEZONE") + len("END:VTIMEZONE")]
     theirs = tz.tzical(__import__("io").StringIO(vtimezone)).get("Europe/Berlin")
     assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in vtimezone  # what Outlook and others expect

@@ -13,6 +13,7 @@ import pytest
 from familiensite.opendata import DATASETS, safe_cell
 from familiensite.pipeline import BuildResult, render_project
 from tests.conftest import ROOT, TODAY, make_project
+from tests.support.content import output_bytes
 from tests.support.dated import DATED_FILES, DATED_SLUG
 
 HOSTILE_MEMBER = """city: "=HYPERLINK(\\"https://evil.example\\",\\"Klick\\")"
@@ -32,21 +33,15 @@ def dated(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return result
 
 
-def _bytes(result: BuildResult, path: str) -> bytes:
-    data = result.outputs[path]
-    assert isinstance(data, bytes)
-    return data
-
-
 def _csv(result: BuildResult, name: str) -> list[dict[str, str]]:
-    data = _bytes(result, f"daten/{name}.csv")
+    data = output_bytes(result, f"daten/{name}.csv")
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel then reads UTF-8
     assert b"\r\n" in data
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def _json(result: BuildResult, name: str) -> dict:
-    return json.loads(_bytes(result, f"daten/{name}.json"))
+    return json.loads(output_bytes(result, f"daten/{name}.json"))
 
 
 def test_every_dataset_exists_as_json_and_csv_with_the_documented_columns(dated: BuildResult) -> None:
@@ -54,7 +49,7 @@ def test_every_dataset_exists_as_json_and_csv_with_the_documented_columns(dated:
         rows = _csv(dated, dataset.name)
         document = _json(dated, dataset.name)
         names = [c.name for c in dataset.columns]
-        header = next(csv.reader(io.StringIO(_bytes(dated, f"daten/{dataset.name}.csv").decode("utf-8-sig"))))
+        header = next(csv.reader(io.StringIO(output_bytes(dated, f"daten/{dataset.name}.csv").decode("utf-8-sig"))))
         assert header == names
         assert [f["name"] for f in document["fields"]] == names
         assert len(rows) == len(document["items"])
@@ -93,9 +88,9 @@ def test_results_and_members_match_the_content_without_personal_data(dated: Buil
     assert frankfurt["address_recipient"] == ["Frankfurter Kinderbüro"]
     assert (frankfurt["lat"], frankfurt["lon"], frankfurt["initiator"]) == (50.1109, 8.6821, True)
     assert frankfurt["url"] == "https://example.org/familie/netzwerk/#frankfurt"
-    text = _bytes(dated, "daten/netzwerk.json").decode() + _bytes(dated, "daten/netzwerk.csv").decode("utf-8-sig")
+    text = output_bytes(dated, "daten/netzwerk.json").decode() + output_bytes(dated, "daten/netzwerk.csv").decode("utf-8-sig")
     assert "Der Austausch gibt Anstöße" not in text  # quotes (personal statements) are not republished
-    conference_data = _bytes(dated, "daten/konferenzen.json").decode()
+    conference_data = output_bytes(dated, "daten/konferenzen.json").decode()
     assert "Erika Muster" not in conference_data and "erika.muster@example.org" not in conference_data
 
 
@@ -112,7 +107,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_but_numbers_stay
 
 def test_the_licence_comes_from_the_site_settings(dated: BuildResult, real_build: BuildResult, real_site: Path) -> None:
     assert _json(dated, "konferenzen")["license"] is None
-    page = _bytes(dated, "daten/index.html").decode()
+    page = output_bytes(dated, "daten/index.html").decode()
     assert "noch keine Lizenz festgelegt" in page
     real = json.loads((real_site / "daten" / "ergebnisse.json").read_text(encoding="utf-8"))
     assert real["license"] == {"name": "Datenlizenz Deutschland – Namensnennung 2.0", "url": "https://www.govdata.de/dl-de/by-2-0"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html.parser
 from pathlib import Path
 
-from familiensite.pipeline import check_content
+from familiensite.pipeline import BuildResult, check_content
 from familiensite.problems import Problem
 from tests.conftest import TODAY
 
@@ -70,3 +70,10 @@ class Elements(html.parser.HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_script:
             self.scripts[-1] += data
+
+
+def output_bytes(result: BuildResult, path: str) -> bytes:
+    """A rendered output that must be bytes (not a file copied as it is)."""
+    data = result.outputs[path]
+    assert isinstance(data, bytes)
+    return data
