@@ -284,6 +284,7 @@ class _Builder:
         self.base = urlsplit(content.site.base_url).path
         self.markdown = markdown or MarkdownRenderer(self.base)
         self.home_crumb = Link(self.base, "Startseite")
+        self.district_names = {d.slug: d.name for d in content.districts}
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -291,7 +292,6 @@ class _Builder:
     # conferences ---------------------------------------------------------------------------
     def conference(self, entry: Entry[Conference], results: dict[str, list[Link]]) -> ConferenceView:
         meta = entry.meta
-        districts = {d.slug: d.name for d in self.content.districts}
         dates = tuple(
             DateView(
                 start_iso=_iso(d.start),
@@ -319,7 +319,7 @@ class _Builder:
             motto=meta.motto,
             format=meta.format,
             format_label=FORMAT_LABELS[meta.format],
-            district=districts.get(meta.district) if meta.district else None,
+            district=self.district_names.get(meta.district) if meta.district else None,
             theme=meta.theme,
             status=meta.status,
             status_label=STATUS_LABELS[meta.status],

@@ -319,12 +319,11 @@ def _check_file(item: _Checked[Any], loc: Loc, path: str, assets: dict[str, Asse
 
 def _image_problems(item: _Checked[Any], assets: dict[str, Asset]) -> list[Problem]:
     found = []
-    for name in ("image",):
-        image = getattr(item.entry.meta, name, None)
-        if image is not None:
-            problem = _check_file(item, (name, "file"), image.file, assets)
-            if problem:
-                found.append(problem)
+    image = getattr(item.entry.meta, "image", None)
+    if image is not None:
+        problem = _check_file(item, ("image", "file"), image.file, assets)
+        if problem:
+            found.append(problem)
     return found
 
 
