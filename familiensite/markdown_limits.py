@@ -28,6 +28,7 @@ MAX_MARKDOWN_NESTING = 32  # open "[", open emphasis, and quote/list levels at a
 _HEADING = re.compile(r" {0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$)")
 _LINE_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 _DELIMITER_RUN = re.compile(r"[*_]+")
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +50,15 @@ def _prefix_depth(prefix: str) -> int:
 def _inline_depths(line: str, depth: tuple[int, int]) -> tuple[tuple[int, int], int | None]:
     """Open brackets and open emphasis after ``line``; the column where either passes the limit."""
     brackets, emphasis = depth
-    escaped = False
-    for index, char in enumerate(line):
-        if escaped:
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-        elif char == "[":
-            brackets += 1
-        elif char == "]":
-            brackets = max(0, brackets - 1)
-        if max(brackets, emphasis) > MAX_MARKDOWN_NESTING:
-            return (brackets, emphasis), index + 1
+    if "[" in line or "]" in line:  # most lines have none: the scan below is the costly part of the check
+        for found in _BRACKET_OR_ESCAPE.finditer(line):  # an escape consumes the next character, bracket or not
+            char = found.group()
+            if char == "[":
+                brackets += 1
+            elif char == "]":
+                brackets = max(0, brackets - 1)
+            if brackets > MAX_MARKDOWN_NESTING:
+                return (brackets, emphasis), found.start() + 1
     for run in _DELIMITER_RUN.finditer(line):
         before = line[run.start() - 1] if run.start() else " "
         after = line[run.end()] if run.end() < len(line) else " "
@@ -98,7 +95,8 @@ def check_markdown(text: str) -> MarkdownLimit | None:
             return MarkdownLimit(number, column, "markdown_too_many_angles", {"limit": MAX_MARKDOWN_ANGLES})
         angles += line.count("<")
         prefix = _LINE_PREFIX.match(line)
-        if prefix and _prefix_depth(prefix.group()) > MAX_MARKDOWN_NESTING:
+        # a prefix cannot be deeper than it is long (each level takes at least one character)
+        if prefix and len(prefix.group()) > MAX_MARKDOWN_NESTING and _prefix_depth(prefix.group()) > MAX_MARKDOWN_NESTING:
             return MarkdownLimit(number, 1, "markdown_too_deep", {"limit": MAX_MARKDOWN_NESTING})
         depth, too_deep = _inline_depths(line, depth)
         if too_deep is not None:
