@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import messages as m
 from .fieldtypes import BaseUrl
 from .load import load_content
+from .parse_cache import ContentCache
 from .problems import Problem, sort_problems
 from .validate import Content, validate_content
 
@@ -32,10 +33,12 @@ def build_date() -> date:
 BASE_URL_VARIABLE = "FAMILIENSITE_BASE_URL"
 
 
-def check_content(project: Path, today: date | None = None) -> tuple[Content | None, list[Problem]]:
-    """`check`: load and validate, nothing rendered or written."""
-    loaded = load_content(project)
-    content, problems = validate_content(loaded, today or build_date())
+def check_content(project: Path, today: date | None = None, cache: ContentCache | None = None) -> tuple[Content | None, list[Problem]]:
+    """`check`: load and validate, nothing rendered or written (``cache``: the preview's, parse_cache.py)."""
+    loaded = load_content(project, cache.files if cache else None)
+    content, problems = validate_content(loaded, today or build_date(), cache.records if cache else None)
+    if cache is not None:
+        cache.records.finish()
     override = os.environ.get(BASE_URL_VARIABLE, "").strip()
     if content is not None and override:
         try:

@@ -15,6 +15,7 @@ from . import messages as m
 from .asset_policy import asset_problem
 from .markdown_limits import check_markdown
 from .parallel import parallel_map
+from .parse_cache import ParseCache, now_ns
 from .problems import Problem, Severity
 from .yamlstrict import Node, parse_yaml
 
@@ -146,7 +147,10 @@ def _sizes(size: int, limit: int) -> dict[str, str]:
     return {"size": f"mehr als {allowed}" if shown == allowed else shown, "limit": allowed}
 
 
-def _read_and_parse(job: tuple[Path, str, str]) -> tuple[bool, SourceDocument | None, list[Problem]]:
+ParseResult = tuple[bool, SourceDocument | None, list[Problem]]  # was the file read, the document, problems
+
+
+def _read_and_parse(job: tuple[Path, str, str]) -> ParseResult:
     """Read and parse one content file: (was it read, the document, problems).
 
     A pure step: parallel.py may run it in a worker process.
@@ -159,11 +163,52 @@ def _read_and_parse(job: tuple[Path, str, str]) -> tuple[bool, SourceDocument | 
     return (True, *parse_document(raw, rel, stem, markdown=path.suffix == ".md"))
 
 
-def load_content(project: Path) -> LoadedContent:
+def _parse_job(job: tuple[bytes, str, str, bool]) -> tuple[SourceDocument | None, list[Problem]]:
+    raw, rel, stem, markdown = job
+    return parse_document(raw, rel, stem, markdown)
+
+
+def _read_through(cache: ParseCache, jobs: list[tuple[Path, str, str]]) -> list[ParseResult]:
+    """``_read_and_parse`` of every job, parsing only the files whose bytes are not in ``cache``."""
+    results: list[ParseResult | None] = [None] * len(jobs)
+    misses: list[tuple[int, os.stat_result, bytes, int]] = []
+    for index, (path, rel, _stem) in enumerate(jobs):
+        try:
+            info = path.lstat()
+        except OSError:
+            info = None
+        if info is None or path.is_symlink() or info.st_size > MAX_CONTENT_FILE_BYTES:
+            results[index] = _read_and_parse(jobs[index])  # the uncached way reports these
+            continue
+        reused = cache.unchanged(rel, info)
+        if reused is not None:
+            results[index] = reused
+            continue
+        read_at = now_ns()
+        raw = path.read_bytes()
+        info = path.stat()
+        same = cache.same_bytes(rel, raw)
+        if same is not None:
+            cache.refresh(rel, info, read_at)
+            results[index] = same
+            continue
+        misses.append((index, info, raw, read_at))
+    parse_jobs = [(raw, jobs[index][1], jobs[index][2], jobs[index][0].suffix == ".md") for index, _info, raw, _at in misses]
+    for (index, info, raw, read_at), parsed in zip(misses, parallel_map(_parse_job, parse_jobs), strict=True):
+        result: ParseResult = (True, *parsed)
+        cache.store(jobs[index][1], info, raw, read_at, result)
+        cache.parsed.append(jobs[index][1])
+        results[index] = result
+    cache.finish()
+    return [result for result in results if result is not None]
+
+
+def load_content(project: Path, cache: ParseCache | None = None) -> LoadedContent:
     """Read every file under project/content/ (sorted, so the result never depends on the disk).
 
     The content files are read and parsed by ``parallel_map`` (worker processes for
     large sites); everything is collected in file order, as one process would.
+    ``cache`` (the preview's) skips parsing files whose bytes it has seen (parse_cache.py).
     """
     root = project / "content"
     loaded = LoadedContent(collections={name: [] for name in COLLECTIONS})
@@ -201,7 +246,9 @@ def load_content(project: Path) -> LoadedContent:
         stem = _nfc(path.name.rsplit(".", 1)[0])
         jobs.append((path, rel, stem))
         steps.append((kind, stem))
-    parsed = iter(parallel_map(_read_and_parse, jobs))
+    if cache is not None:
+        cache.start()
+    parsed = iter(_read_through(cache, jobs) if cache is not None else parallel_map(_read_and_parse, jobs))
     for step in steps:
         if isinstance(step, Problem):
             loaded.problems.append(step)

@@ -14,12 +14,14 @@ from .cache import CachedMarkdown, prepared_markdown
 from .check import build_date, check_content
 from .exports import render_exports
 from .linkcheck import check_links
+from .parse_cache import ContentCache
 from .problems import Problem, has_errors, sort_problems
 from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .search_cache import cached_search_index
 from .sitemodel import SiteModel, build_site_model
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
+from .validate import Content
 from .write import LockedError, PublishError, os_reason, publish
 
 
@@ -30,6 +32,7 @@ class BuildResult:
     model: SiteModel | None = None
     written: bool = False
     up_to_date: bool = False  # nothing changed since the last build: site/ left as it was (fastpath.py)
+    content: Content | None = None  # the validated content, when there were no errors
 
     @property
     def ok(self) -> bool:
@@ -47,7 +50,20 @@ def render_project(
     ``search=False`` leaves out the Pagefind index (the one stage that runs a program).
     """
     today = today or build_date()
-    content, problems = check_content(project, today)
+    pages = render_pages(project, today, env, render, markdown)
+    return complete_outputs(pages, project, today, search) if pages.content is not None else pages
+
+
+def render_pages(
+    project: Path, today: date, env: jinja2.Environment | None = None, render: PageRenderer = render_page,
+    markdown: CachedMarkdown | None = None, cache: ContentCache | None = None,
+) -> BuildResult:
+    """The first half of ``render_project``: load, validate, site model and the HTML pages.
+
+    The preview shows the edited page after this half and runs ``complete_outputs``
+    afterwards (serve.py). ``content`` stays None when the content has errors.
+    """
+    content, problems = check_content(project, today, cache)
     if content is None:
         return BuildResult(problems)
     markdown = prepared_markdown(content, project, keep=markdown)  # cache.py: rendered Markdown by content hash
@@ -55,13 +71,24 @@ def render_project(
     markdown.save()
     try:
         outputs = render_site(model, project / "templates", env, render)
+    except jinja2.TemplateError as error:
+        return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
+    return BuildResult(problems, outputs, model, content=content)
+
+
+def complete_outputs(pages: BuildResult, project: Path, today: date, search: bool = True) -> BuildResult:
+    """The second half: calendars, feed, open data, the search index and the link check over all outputs."""
+    assert pages.content is not None and pages.model is not None
+    content, model, problems = pages.content, pages.model, pages.problems
+    outputs = dict(pages.outputs)
+    try:
         outputs.update(render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch())))
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
     search_files, search_problems = cached_search_index(outputs, model, project) if search else ({}, [])
     outputs.update(search_files)
     problems = sort_problems([*problems, *search_problems, *check_links(outputs, model)])
-    return BuildResult(problems, outputs, model)
+    return BuildResult(problems, outputs, model, content=content)
 
 
 def build_project(project: Path, output: Path, today: date | None = None, inputs: fastpath.Fingerprint | None = None) -> BuildResult:

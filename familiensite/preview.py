@@ -1,11 +1,21 @@
 """The preview's build: the same pipeline as ``build``, kept warm between saves.
 
-``PreviewBuilder.rebuild()`` runs ``render_project`` (load, validate, site model,
-render, link check: exactly what ``build`` runs) with a ``PageCache`` that reuses
-unchanged pages, then brings the preview folder up to date by writing only the
-changed files and deleting the ones that disappeared (incremental.py decides
-which). After every successful rebuild the folder equals what a fresh
-``python build.py build`` would publish, byte for byte (tests/test_incremental.py).
+``PreviewBuilder.rebuild()`` runs the whole pipeline (load, validate, site model,
+render, exports, search, link check: exactly what ``build`` runs) with a
+``PageCache`` that reuses unchanged pages and a ``ContentCache`` that re-parses
+and re-validates only changed files (parse_cache.py), then brings the preview
+folder up to date by writing only the changed files and deleting the ones that
+disappeared (incremental.py decides which). After every successful rebuild the
+folder equals what a fresh ``python build.py build`` would publish, byte for
+byte (tests/test_incremental.py).
+
+The dev server (serve.py) splits a rebuild in two so that the edited page shows
+first: ``rebuild_pages()`` writes the HTML pages (the other files of the last
+complete rebuild stay), the browser reloads, and ``complete()`` then brings the
+calendars, feed, open data, search index and link check up to date (seconds at
+10,000 items). Should that second half find a broken link, the error page
+replaces the site as for any other error, while the new pages are already
+written; the next good save makes the folder whole again.
 
 The preview has its own output folder (default ``.cache/preview/``), never
 site/: a ``build`` can run while the preview is open, and the preview holds the
@@ -25,6 +35,7 @@ import shutil
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,7 +46,8 @@ from . import messages as m
 from .cache import CachedMarkdown
 from .check import build_date
 from .incremental import OutputChanges, PageCache, Stamp, diff_outputs, stamp
-from .pipeline import render_project
+from .parse_cache import ContentCache
+from .pipeline import BuildResult, complete_outputs, render_pages
 from .problems import Problem, has_errors
 from .render import Output, make_environment
 from .report import format_text, summary
@@ -67,31 +79,84 @@ class PreviewBuilder:
         self.cache = PageCache()
         # Markdown rendered once per distinct text for as long as the preview runs (cache.py); no cache file
         self.markdown = CachedMarkdown("/", None)
+        self.content_cache = ContentCache()  # parsed files and validated records (parse_cache.py)
         self.stamps: dict[str, Stamp] | None = None  # what the folder holds; None before the first write
         self.base_path: str | None = None
+        self.later: dict[str, Output] = {}  # the second half's outputs (exports, search) of the last complete rebuild
+        self._pending: tuple[BuildResult, date] | None = None  # pages written, second half not yet run
 
     def rebuild(self) -> RebuildReport:
+        """Both halves, then one write: afterwards the folder equals a full build (or is left as it was)."""
+        return self._guarded(self._rebuild)
+
+    def rebuild_pages(self) -> RebuildReport:
+        """The first half only (content, model, pages), written at once; ``complete`` does the rest."""
+        return self._guarded(self._rebuild_pages)
+
+    def complete(self) -> RebuildReport | None:
+        """The second half after ``rebuild_pages``: calendars, feed, open data, search, the link check.
+
+        None when there is nothing to complete (the last ``rebuild_pages`` failed, or it was completed).
+        """
+        return self._guarded(self._complete) if self._pending is not None else None
+
+    def _guarded(self, step: Callable[[], RebuildReport]) -> RebuildReport:
         started = time.perf_counter()
         try:
-            report = self._rebuild()
+            report = step()
         except Exception as error:  # noqa: BLE001 - a bug, not bad content: keep serving, show it, print the traceback
+            self._pending = None
             problem = Problem("", 0, 0, "", m.text("preview_internal_error", detail=f"{type(error).__name__}: {error}"),
                               m.hint("preview_internal_error"))
             report = RebuildReport([problem], False, self.base_path, crashed=traceback.format_exc())
         report.seconds = time.perf_counter() - started
         return report
 
-    def _rebuild(self) -> RebuildReport:
+    def _first_half(self) -> tuple[BuildResult, date, tuple[str, ...]]:
+        self._pending = None
         env = self.cache.prepare(self.project / "templates")
-        result = render_project(self.project, self.today or build_date(), env=env, render=self.cache.render, markdown=self.markdown)
-        rendered = tuple(self.cache.rendered)
+        today = self.today or build_date()
+        pages = render_pages(self.project, today, env=env, render=self.cache.render, markdown=self.markdown, cache=self.content_cache)
+        return pages, today, tuple(self.cache.rendered)
+
+    def _rebuild(self) -> RebuildReport:
+        pages, today, rendered = self._first_half()
+        if pages.content is None:
+            return RebuildReport(pages.problems, False, self.base_path, rendered)
+        result = complete_outputs(pages, self.project, today)
         if has_errors(result.problems):
             return RebuildReport(result.problems, False, self.base_path, rendered)
+        changes = self._accept(pages, result)
+        return RebuildReport(result.problems, True, self.base_path, rendered, changes)
+
+    def _rebuild_pages(self) -> RebuildReport:
+        pages, today, rendered = self._first_half()
+        if pages.content is None:
+            return RebuildReport(pages.problems, False, self.base_path, rendered)
+        assert pages.model is not None
+        self.cache.forget_except(pages.outputs)
+        changes = self._write({**self.later, **pages.outputs})
+        self.base_path = pages.model.site.base_path
+        self._pending = (pages, today)
+        return RebuildReport(pages.problems, True, self.base_path, rendered, changes)
+
+    def _complete(self) -> RebuildReport:
+        assert self._pending is not None
+        pages, today = self._pending
+        self._pending = None
+        result = complete_outputs(pages, self.project, today)
+        if has_errors(result.problems):
+            return RebuildReport(result.problems, False, self.base_path)
+        return RebuildReport(result.problems, True, self.base_path, (), self._accept(pages, result))
+
+    def _accept(self, pages: BuildResult, result: BuildResult) -> OutputChanges:
+        """Write a complete, error-free result and remember its second half for the next ``rebuild_pages``."""
+        assert result.model is not None
         self.cache.forget_except(result.outputs)
         changes = self._write(result.outputs)
-        assert result.model is not None
+        self.later = {path: data for path, data in result.outputs.items() if path not in pages.outputs}
         self.base_path = result.model.site.base_path
-        return RebuildReport(result.problems, True, self.base_path, rendered, changes)
+        return changes
 
     def _write(self, outputs: dict[str, Output]) -> OutputChanges:
         stamps = {path: stamp(data) for path, data in outputs.items()}

@@ -144,8 +144,25 @@ class Preview:
         self.rebuilds = 0
 
     def rebuild(self) -> bool:
-        """Rebuild, update what is served, tell the terminal; True when the browser should reload."""
-        report = self.builder.rebuild()
+        """Rebuild all of it, update what is served, tell the terminal; True when the browser should reload."""
+        return self._apply(self.builder.rebuild())
+
+    def rebuild_pages(self) -> bool:
+        """The pages first (what the browser shows), then ``complete`` for calendars, downloads and search."""
+        return self._apply(self.builder.rebuild_pages())
+
+    def complete(self) -> bool:
+        """The rest of the rebuild; True only when that changes what the browser shows (a broken link found)."""
+        report = self.builder.complete()
+        if report is None:
+            return False
+        before = self.state
+        if report.ok and before.error is None:
+            self._tell_completed(report)
+            return False
+        return self._apply(report)
+
+    def _apply(self, report: RebuildReport) -> bool:
         self.rebuilds += 1
         before = self.state
         if report.ok:
@@ -156,6 +173,14 @@ class Preview:
         if report.ok:
             return before.error is not None or not report.changes.empty
         return before.error != self.state.error
+
+    def _tell_completed(self, report: RebuildReport) -> None:
+        warnings: list[Problem] = [p for p in report.problems if not p.is_error]
+        if warnings:
+            print(format_text(warnings), file=self.err)
+        seconds = f"{report.seconds:.2f}".replace(".", ",")
+        print(m.text("preview_completed", seconds=seconds, written=len(report.changes.write), deleted=len(report.changes.delete)),
+              file=self.err, flush=True)
 
     def _tell(self, report: RebuildReport, before: ServedState) -> None:
         if report.crashed:
@@ -198,7 +223,10 @@ class Watcher(threading.Thread):
             interval = max(MIN_POLL_SECONDS, 5 * (time.monotonic() - started))
             if debounce.observe(time.monotonic(), changed) and current != self.baseline:
                 self.baseline = current  # taken before the rebuild: saves during it trigger the next one
-                if self.preview.rebuild():
+                if self.preview.rebuild_pages():
+                    self.reload()
+                # the rest only while no newer save waits (that one's rebuild runs it instead)
+                if snapshot(self.roots) == current and self.preview.complete():
                     self.reload()
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 from . import messages as m
 from .load import Asset, LoadedContent, SourceDocument
 from .model import Conference, DistrictList, Home, Member, Network, Page, Result, SiteSettings
+from .parse_cache import IdentityMemo
 from .problems import Problem, Severity
 from .slugs import slugify
 from .yamlstrict import Mapping, Node, Pos, Scalar, Sequence
@@ -260,7 +261,8 @@ def _intended_slug(document: SourceDocument) -> str:
 
 
 def _validate_collection(
-    documents: list[SourceDocument], model: type[T], problems: list[Problem], broken: set[str] | None = None
+    documents: list[SourceDocument], model: type[T], problems: list[Problem], broken: set[str] | None = None,
+    memo: IdentityMemo | None = None,
 ) -> list[_Checked[T]]:
     """Valid entries of one collection; the slugs of invalid files go into ``broken``."""
     checked: list[_Checked[T]] = []
@@ -268,7 +270,7 @@ def _validate_collection(
     # files named by their file name claim their slug first: a "slug:" that takes a name already
     # in use is reported at that field, not in the file it collides with
     for document in sorted(documents, key=lambda d: isinstance(d.data, Mapping) and "slug" in d.data.entries):
-        record, positions, found = validate_record(document, model)
+        record, positions, found = memo.call(validate_record, document, model) if memo else validate_record(document, model)
         problems.extend(found)
         if record is None:
             if broken is not None:
@@ -327,8 +329,11 @@ def _image_problems(item: _Checked[Any], assets: dict[str, Asset]) -> list[Probl
     return found
 
 
-def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None, list[Problem]]:
-    """Check every document and the references between them; ``today`` dates the review warning."""
+def validate_content(loaded: LoadedContent, today: date, memo: IdentityMemo | None = None) -> tuple[Content | None, list[Problem]]:
+    """Check every document and the references between them; ``today`` dates the review warning.
+
+    ``memo`` (the preview's) reuses the records of documents it validated before (parse_cache.py).
+    """
     problems = list(loaded.problems)
     site = _single(loaded, "site", SiteSettings, problems)
     home = _single(loaded, "home", Home, problems)
@@ -336,10 +341,10 @@ def validate_content(loaded: LoadedContent, today: date) -> tuple[Content | None
     districts_item = _single(loaded, "districts", DistrictList, problems)
     # slugs of files that exist but have errors of their own: references to them are not reported again
     broken = {name: {slugify(stem) for stem in loaded.unreadable.get(name, [])} for name in ("conferences", "results", "members", "pages")}
-    conferences = _validate_collection(loaded.collections.get("conferences", []), Conference, problems, broken["conferences"])
-    results = _validate_collection(loaded.collections.get("results", []), Result, problems, broken["results"])
-    members = _validate_collection(loaded.collections.get("members", []), Member, problems, broken["members"])
-    pages = _validate_collection(loaded.collections.get("pages", []), Page, problems, broken["pages"])
+    conferences = _validate_collection(loaded.collections.get("conferences", []), Conference, problems, broken["conferences"], memo)
+    results = _validate_collection(loaded.collections.get("results", []), Result, problems, broken["results"], memo)
+    members = _validate_collection(loaded.collections.get("members", []), Member, problems, broken["members"], memo)
+    pages = _validate_collection(loaded.collections.get("pages", []), Page, problems, broken["pages"], memo)
 
     districts: list[DistrictEntry] = []
     if districts_item is not None:

@@ -6,6 +6,7 @@ import html
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from familiensite.pipeline import check_content
 from familiensite.report import format_text
 from familiensite.serve import Debounce, resolve, snapshot
 from tests.conftest import ROOT, TODAY
-from tests.preview_server import LiveReloadClient, PreviewServer
+from tests.preview_server import TIMEOUT, LiveReloadClient, PreviewServer
 from tests.support.static_server import resolve as nginx_like_resolve
 from tests.test_incremental import editable_project
 
@@ -67,6 +68,14 @@ def test_a_save_rebuilds_and_the_reload_comes_after_the_rebuild(server: PreviewS
     # the reload was sent after the rebuild had finished: the very next request sees the new page
     status, body, _ = server.fetch("/familie/familienkonferenzen/online/")
     assert status == 200 and "Neue Online-Familienkonferenz</h1>" in body
+    # the page first, then (without another reload) its calendar, the downloads and the search index
+    deadline = time.monotonic() + TIMEOUT
+    while "Kalender, Downloads und Suche aktualisiert" not in server.terminal and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Kalender, Downloads und Suche aktualisiert" in server.terminal
+    status, body, _ = server.fetch("/familie/daten/konferenzen.json")
+    assert status == 200 and '"Neue Online-Familienkonferenz"' in body
+    assert client.messages.empty(), "no second reload for files the page does not show"
 
 
 def test_bad_content_shows_the_german_error_page_everywhere_and_a_good_save_brings_the_site_back(

@@ -1,0 +1,133 @@
+"""The preview's memory of parsed content files: a save re-parses only the files that changed.
+
+A preview of 10,000 content files would otherwise read and parse all of them on
+every save. ``ParseCache`` keeps each file's parse result with the file's
+status (modification and change time, size, inode) and, as a second line of
+defence, its bytes' hash:
+
+* status unchanged and the file last changed well before it was read (outside the
+  "racy" window, as git does it): reused without reading the file;
+* otherwise the file is read; identical bytes reuse the result, other bytes are
+  parsed again.
+
+The racy window matters because file times are coarse (a few milliseconds on
+Linux): two saves in the same tick with the same size leave the status
+unchanged, so a file modified shortly before it was read is always read again.
+The change time (ctime) is in the key because no program can set it back, unlike
+the modification time (``cp -p``, ``rsync -t``). Parsing is a pure function of
+the bytes, so a reused result is the result a fresh parse would give
+(tests/test_incremental.py compares the preview with full builds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+RACY_SECONDS = 2.0  # a file changed less than this before it was read is read again next time
+
+FileStatus = tuple[int, int, int, int, int]  # mtime_ns, ctime_ns, size, inode, device
+
+
+def file_status(info: os.stat_result) -> FileStatus:
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev)
+
+
+@dataclass(slots=True)
+class _Entry:
+    status: FileStatus
+    digest: bytes
+    read_at_ns: int  # wall clock when the bytes were read
+    result: Any
+
+
+class ParseCache:
+    """Parse results of content files by relative path, valid while the file's bytes are the same."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._used: set[str] = set()
+        self.parsed: list[str] = []  # files parsed (not reused) by the last load, for the tests and the terminal
+
+    def start(self) -> None:
+        self._used = set()
+        self.parsed = []
+
+    def unchanged(self, rel: str, info: os.stat_result) -> Any | None:
+        """The stored result when the status proves the file unchanged without reading it, else None."""
+        entry = self._entries.get(rel)
+        if entry is None or entry.status != file_status(info):
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= entry.read_at_ns - int(RACY_SECONDS * 1e9):
+            return None
+        self._used.add(rel)
+        return entry.result
+
+    def same_bytes(self, rel: str, raw: bytes) -> Any | None:
+        """The stored result when ``raw`` are the bytes it was parsed from, else None."""
+        entry = self._entries.get(rel)
+        if entry is None or entry.digest != hashlib.blake2b(raw, digest_size=16).digest():
+            return None
+        self._used.add(rel)
+        return entry.result
+
+    def store(self, rel: str, info: os.stat_result, raw: bytes, read_at_ns: int, result: Any) -> None:
+        """Remember ``result`` for ``raw``, read at ``read_at_ns`` from a file with status ``info``."""
+        self._entries[rel] = _Entry(file_status(info), hashlib.blake2b(raw, digest_size=16).digest(), read_at_ns, result)
+        self._used.add(rel)
+
+    def refresh(self, rel: str, info: os.stat_result, read_at_ns: int) -> None:
+        """The bytes were read again and were the same: note the new status."""
+        entry = self._entries.get(rel)
+        if entry is not None:
+            entry.status, entry.read_at_ns = file_status(info), read_at_ns
+
+    def finish(self) -> None:
+        """Forget files the last load did not see (deleted or renamed)."""
+        for rel in [r for r in self._entries if r not in self._used]:
+            del self._entries[rel]
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+class IdentityMemo:
+    """Results of a pure function by the identity of its arguments, for one rebuild to the next.
+
+    The parse cache hands out the same document object while a file is unchanged,
+    so the preview validates only the documents that are new. The arguments are
+    kept alive here, so an ``id`` cannot be reused by another object while its
+    entry exists; entries not used by the last rebuild are dropped.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._next: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    def call(self, function: Callable[..., R], *arguments: Any) -> R:
+        key = (id(function), *map(id, arguments))
+        hit = self._entries.get(key) or self._next.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], (function, *arguments), strict=True)):
+            result: R = hit[1]
+        else:
+            result = function(*arguments)
+        self._next[key] = ((function, *arguments), result)
+        return result
+
+    def finish(self) -> None:
+        self._entries, self._next = self._next, {}
+
+
+@dataclass(slots=True)
+class ContentCache:
+    """What the preview keeps between rebuilds of the content: parsed files and validated records."""
+
+    files: ParseCache = field(default_factory=ParseCache)
+    records: IdentityMemo = field(default_factory=IdentityMemo)
