@@ -14,6 +14,11 @@ as VALUE=DATE with the exclusive DTEND of RFC 5545 (the day after the last day);
 venue with its postal address, or the online link; URL the conference's page; STATUS CANCELLED
 or CONFIRMED. Escaping and line folding (75 octets, never inside a UTF-8 character) are the
 library's.
+
+Cost: the library serialises only what differs between calendars. The VTIMEZONE is serialised
+once per range of years (vtimezone.py), the site's own calendar properties once per build, each
+event once for its conference's calendar and the site's; ``splice_calendar`` joins the bytes.
+With a cache folder, each conference's parts come from calendar_cache.py when its key matches.
 """
 
 from __future__ import annotations
@@ -21,13 +26,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vText, vUri
 
+from .calendar_cache import CalendarCache, CalendarParts
 from .parallel import parallel_map
 from .sitemodel import ConferenceView, DateView, SiteModel, SiteView
-from .vtimezone import build_vtimezone
+from .vtimezone import vtimezone_ical
 
 
 def _uid_base(site: SiteView) -> tuple[str, str]:
@@ -62,7 +69,7 @@ def description(conference: ConferenceView, d: DateView, page: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _event(site: SiteView, conference: ConferenceView, d: DateView, uid: str, stamp: datetime, zone: ZoneInfo) -> Event:
+def conference_event(site: SiteView, conference: ConferenceView, d: DateView, uid: str, stamp: datetime, zone: ZoneInfo) -> Event:
     page = site.origin + conference.url
     event = Event()
     event.add("uid", uid)
@@ -90,26 +97,97 @@ def _ends(d: DateView) -> date:
     return last.date() if isinstance(last, datetime) else last
 
 
-def _calendar(site: SiteView, name: str, url: str, events: list[Event], years: Iterable[int]) -> bytes:
+def calendar_shell(site: SiteView, name: str, url: str) -> Calendar:
+    """The VCALENDAR with its properties and no component yet."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{site.organisation}//{site.title}//DE")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    _add_names(calendar, name, url)
+    calendar.add("x-wr-timezone", site.timezone)
+    return calendar
+
+
+def _add_names(calendar: Calendar, name: str, url: str) -> None:
     # vText: icalendar writes these two unescaped otherwise, and a line break in a title would end the build
     calendar.add("name", vText(name))
     calendar.add("x-wr-calname", vText(name))
-    calendar.add("x-wr-timezone", site.timezone)
     calendar.add("url", vUri(url))
+
+
+BEGIN = b"BEGIN:VCALENDAR\r\n"
+END = b"END:VCALENDAR\r\n"
+# The order icalendar writes calendar_shell's properties in (Calendar.canonical_order, then by name):
+# the calendar's own NAME, X-WR-CALNAME and URL lie between properties that are the same for the whole site.
+_SITE_FIRST, _OWN, _SITE_LAST = ("VERSION", "PRODID", "CALSCALE", "METHOD"), ("NAME", "X-WR-CALNAME", "URL"), ("X-WR-TIMEZONE",)
+
+
+def _property_lines(calendar: Calendar) -> bytes:
+    """The serialised lines of a VCALENDAR's properties (it has no components): to_ical() without BEGIN and END."""
+    data = bytes(calendar.to_ical())
+    assert data.startswith(BEGIN) and data.endswith(END), data
+    return data[len(BEGIN) : -len(END)]
+
+
+SiteLines = tuple[bytes, bytes] | None  # see site_lines
+
+
+def site_lines(site: SiteView) -> SiteLines:
+    """The serialised property lines before and after a calendar's own (BEGIN included), the same for the
+    whole site; None if the library orders the properties otherwise (then each head is serialised whole)."""
+    shell = calendar_shell(site, "-", "https://-")
+    if [str(key).upper() for key in shell.sorted_keys()] != [*_SITE_FIRST, *_OWN, *_SITE_LAST]:
+        return None
+    first, last = Calendar(), Calendar()
+    for key in _SITE_FIRST:
+        first[key] = shell[key]
+    for key in _SITE_LAST:
+        last[key] = shell[key]
+    return BEGIN + _property_lines(first), _property_lines(last)
+
+
+def calendar_head(site: SiteView, lines: SiteLines, name: str, url: str) -> bytes:
+    """``calendar_shell(site, name, url).to_ical()`` without its END line; ``lines`` is ``site_lines(site)``."""
+    if lines is None:
+        return bytes(calendar_shell(site, name, url).to_ical())[: -len(END)]
+    own = Calendar()
+    _add_names(own, name, url)
+    return lines[0] + _property_lines(own) + lines[1]
+
+
+def splice_calendar(shell: bytes, vtimezone: bytes, events: Iterable[bytes]) -> bytes:
+    """The whole calendar from serialised parts: the same bytes as icalendar's ``Calendar.to_ical()``.
+
+    ``shell`` is a VCALENDAR without components serialised by icalendar (``calendar_shell(...).to_ical()``;
+    ``calendar_head`` gives it without its last line), ``vtimezone`` and each of ``events``
+    a component's own ``to_ical()``. Why the result is the library's serialisation of the shell
+    with these components added (icalendar 7, ``Component.content_lines`` and
+    ``Contentlines.to_ical``): a component is written as its BEGIN line, its properties (in
+    ``sorted_keys`` order), every subcomponent's lines in order and its END line; each line is
+    escaped and folded on its own (``Contentline.to_ical``), and every line ends with CRLF. A
+    subcomponent's own ``to_ical()`` is exactly the lines it contributes there, so the calendar
+    is the shell's lines up to END:VCALENDAR, the parts, and that line. ``calendar_head`` uses the
+    same fact for properties. tests/test_calendar_export.py compares the result with the
+    library's serialisation of the whole calendar, for the fixture and for arbitrary text.
+    """
+    head = shell.removesuffix(END)
+    if not head.startswith(BEGIN) or not head.endswith(b"\r\n"):
+        raise ValueError("not a serialised VCALENDAR without components")
+    return b"".join((head, vtimezone, *events, END))
+
+
+def _vtimezone(site: SiteView, years: Iterable[int]) -> bytes:
+    """Always one VTIMEZONE: it makes a calendar without events valid (RFC 5545 asks for at least one component)."""
     year_list = sorted(years)
-    # Always one VTIMEZONE: it makes a calendar without events valid (RFC 5545 asks for at least one component).
-    calendar.add_component(build_vtimezone(site.timezone, date(year_list[0], 1, 1), date(year_list[-1] + 1, 1, 1)))
-    for event in events:
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+    return vtimezone_ical(site.timezone, year_list[0], year_list[-1])
 
 
-def _dated(model: SiteModel) -> list[tuple[ConferenceView, DateView, str]]:
+def _years(dates: Iterable[DateView]) -> set[int]:
+    return {year for d in dates for year in (d.start.year, _ends(d).year)}
+
+
+def dated_events(model: SiteModel) -> list[tuple[ConferenceView, DateView, str]]:
     """Every date of the site with its conference and UID, in date order."""
     seen: Counter[tuple[str, str]] = Counter()
     found = []
@@ -121,29 +199,37 @@ def _dated(model: SiteModel) -> list[tuple[ConferenceView, DateView, str]]:
     return sorted(found, key=lambda item: (item[1].start_iso, item[0].slug, item[2]))
 
 
-def render_calendars(model: SiteModel, today: date, stamp: datetime) -> dict[str, bytes]:
-    """Every .ics file of the site, by output path."""
+def render_calendars(model: SiteModel, today: date, stamp: datetime, cache: Path | None = None) -> dict[str, bytes]:
+    """Every .ics file of the site, by output path; ``cache``: the build cache folder (calendar_cache.py), if any."""
     site = model.site
     zone = ZoneInfo(site.timezone)
     base = site.base_path
-    dated = _dated(model)
-    outputs: dict[str, bytes] = {}
+    dated = dated_events(model)
     by_conference: dict[str, list[tuple[DateView, str]]] = {}  # grouped once: a scan per conference is quadratic
     for c, d, uid in dated:
         by_conference.setdefault(c.slug, []).append((d, uid))
 
-    def conference_calendar(conference: ConferenceView) -> bytes:
-        own = by_conference.get(conference.slug, [])
-        events = [_event(site, conference, d, uid, stamp, zone) for d, uid in own]
-        years = {d.start.year for d, _ in own} | {_ends(d).year for d, _ in own}
-        return _calendar(site, conference.title, site.origin + conference.url, events, years)
+    def conference_parts(conference: ConferenceView) -> CalendarParts:
+        """The conference's calendar up to its components, and each of its events, serialised."""
+        head = calendar_head(site, lines, conference.title, site.origin + conference.url)
+        return head, tuple(bytes(conference_event(site, conference, d, uid, stamp, zone).to_ical()) for d, uid in by_conference[conference.slug])
 
     with_dates = [c for c in model.conferences if c.calendar_url is not None]
-    for conference, data in zip(with_dates, parallel_map(conference_calendar, with_dates)):  # pure: over processes
+    lines = site_lines(site)  # once per build, before the workers are forked
+    store = CalendarCache(cache, site, stamp) if cache is not None else None
+    parts = store.parts(with_dates, conference_parts) if store is not None else parallel_map(conference_parts, with_dates)
+    event_bytes: dict[str, bytes] = {}  # by UID: each event serialised once, for both calendars
+    outputs: dict[str, bytes] = {}
+    for conference, (head, events) in zip(with_dates, parts):
         assert conference.calendar_url is not None
-        outputs[conference.calendar_url[len(base):]] = data
+        own = by_conference[conference.slug]
+        outputs[conference.calendar_url[len(base):]] = splice_calendar(head, _vtimezone(site, _years(d for d, _ in own)), events)
+        event_bytes.update((uid, data) for (_, uid), data in zip(own, events))
     upcoming = [(c, d, uid) for c, d, uid in dated if _ends(d) >= today]
-    events = [_event(site, c, d, uid, stamp, zone) for c, d, uid in upcoming]
-    years = {stamp.year} | {d.start.year for _, d, _ in upcoming} | {_ends(d).year for _, d, _ in upcoming}
-    outputs[site.calendar_url[len(base):]] = _calendar(site, f"{site.title}: Termine", site.origin + site.base_path, events, years)
+    site_events = [event_bytes.get(uid) or bytes(conference_event(site, c, d, uid, stamp, zone).to_ical()) for c, d, uid in upcoming]
+    years = {stamp.year} | _years(d for _, d, _ in upcoming)
+    head = calendar_head(site, lines, f"{site.title}: Termine", site.origin + site.base_path)
+    outputs[site.calendar_url[len(base):]] = splice_calendar(head, _vtimezone(site, years), site_events)
+    if store is not None:
+        store.save()
     return outputs

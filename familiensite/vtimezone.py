@@ -8,11 +8,15 @@ so this module rewrites each observance the way most producers publish Europe/Be
 onset in local time of the offset before the change (RFC 5545 3.6.5), and a yearly RRULE
 ("last Sunday of March") when every transition in the range follows one; otherwise one RDATE
 property per transition.
+
+``vtimezone_ical`` is what the calendars use: the serialised component, built once per process
+for each time zone and range of years (a build asks for the same few ranges thousands of times).
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -81,3 +85,13 @@ def build_vtimezone(tzid: str, first: date, last: date) -> Timezone:
                 rewritten.add("rdate", onset)
         result.add_component(rewritten)
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    """``build_vtimezone`` for the whole years ``first_year`` to ``last_year``, serialised by icalendar.
+
+    Memoised: the result depends only on the arguments and the time zone database, which a
+    process reads once (``ZoneInfo`` caches it too).
+    """
+    return bytes(build_vtimezone(tzid, date(first_year, 1, 1), date(last_year + 1, 1, 1)).to_ical())

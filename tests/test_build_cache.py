@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.generate import edited_body, item_text, make_items, write_ours
+from bench.generate import edited_body, item_path, item_text, make_items, write_ours
 from familiensite import fastpath, parallel
 from familiensite.cache import MARKDOWN_FILE, CachedMarkdown, cache_folder, read_entries, write_entries
+from familiensite.calendar_cache import CALENDAR_FILE
 from familiensite.parallel import parallel_map
 from familiensite.pipeline import BuildResult, build_project
 from familiensite.preview import PreviewBuilder
@@ -95,6 +96,7 @@ def test_cold_cache_warm_cache_and_one_process_without_cache_build_byte_identica
     build(project)
     cold = tree(project / "site")
     assert (cache_folder(project) / MARKDOWN_FILE).is_file()
+    assert (cache_folder(project) / CALENDAR_FILE).is_file()
     clean(project)
     build(project)
     assert tree(project / "site") == cold
@@ -149,6 +151,47 @@ def test_the_cache_keeps_only_what_the_last_build_used(project: Path) -> None:
     after = read_entries(cache_folder(project) / MARKDOWN_FILE)
     assert len(after) == len(before)
     assert len(set(after) - set(before)) == 1
+
+
+def calendars(site: Path) -> dict[str, bytes]:
+    return {path: data for path, data in tree(site).items() if path.endswith(".ics")}
+
+
+def test_the_warm_build_takes_its_calendars_from_the_cache(project: Path) -> None:
+    build(project)
+    path = cache_folder(project) / CALENDAR_FILE
+    entries = marshal.loads(path.read_bytes())
+    marked = {key: (head, tuple(e.replace(b"STATUS:", b"X-AUS-DEM-CACHE:1\r\nSTATUS:") for e in events)) for key, (head, events) in entries.items()}
+    path.write_bytes(marshal.dumps(marked))
+    clean(project)
+    build(project)
+    ics = calendars(project / "site")
+    assert all(b"X-AUS-DEM-CACHE:1" in data for name, data in ics.items() if name != "termine.ics")
+    path.write_bytes(b"\x00kaputt")  # unreadable: every calendar made afresh
+    clean(project)
+    build(project)
+    assert not any(b"X-AUS-DEM-CACHE" in data for data in calendars(project / "site").values())
+
+
+def test_a_change_to_one_conference_changes_only_its_calendar_and_equals_a_plain_build(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    before = calendars(project / "site")
+    stored = marshal.loads((cache_folder(project) / CALENDAR_FILE).read_bytes())
+    item = make_items(ITEMS)[ITEMS // 4]
+    source = project / item_path("ours", item)
+    source.write_text(source.read_text(encoding="utf-8").replace("    venue:\n      name: ", "    venue:\n      name: Neues "), encoding="utf-8")
+    build(project)
+    after = calendars(project / "site")
+    assert {path for path in after if after[path] != before.get(path)} == {f"familienkonferenzen/{item.slug}/termine.ics"}
+    assert b"LOCATION:Neues " in after[f"familienkonferenzen/{item.slug}/termine.ics"]
+    kept = marshal.loads((cache_folder(project) / CALENDAR_FILE).read_bytes())
+    assert len(kept) == len(stored) and len(set(kept) - set(stored)) == 1  # one entry replaced, the others kept
+    plain = tmp_path / "plain"
+    _copy_project(project, plain)
+    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
+    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
+    build(plain)
+    assert tree(project / "site") == tree(plain / "site")
 
 
 def test_a_cache_entry_depends_on_the_base_path() -> None:
