@@ -168,7 +168,7 @@ def splice_calendar(shell: bytes, vtimezone: bytes, events: Iterable[bytes]) -> 
     escaped and folded on its own (``Contentline.to_ical``), and every line ends with CRLF. A
     subcomponent's own ``to_ical()`` is exactly the lines it contributes there, so the calendar
     is the shell's lines up to END:VCALENDAR, the parts, and that line. ``calendar_head`` uses the
-    same fact for properties. tests/test_calendar_export.py compares the result with the
+    same fact for properties. tests/test_calendar_splice.py compares the result with the
     library's serialisation of the whole calendar, for the fixture and for arbitrary text.
     """
     head = shell.removesuffix(END)
