@@ -32,39 +32,56 @@ def _links(html: str) -> list[str]:
     return [href.replace("&amp;", "&") for href in _LINK.findall(html)]
 
 
+_LINK_BYTES = re.compile(rb'\s(?:href|src)="([^"]*)"')
+
+# What an href means, the same on every page: (target output or None, fragment, external?).
+# Most links (navigation, footer, lists) repeat on every page, so each distinct href is split once.
+_Resolved = tuple[str | None, str, bool]
+
+
+def _resolve(href: str, base: str) -> _Resolved:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None, "", True  # external (http, https, mailto, tel): listed, never fetched
+    if parts.path == "" and parts.fragment:
+        return "", parts.fragment, False  # "" = this page
+    if parts.path.startswith("/"):
+        return _target(parts.path, base), parts.fragment, False
+    return None, parts.fragment, False
+
+
 def check_links(outputs: dict[str, Output], model: SiteModel) -> list[Problem]:
     base = model.site.base_path
     pages = {spec.output: spec for spec in model.pages}
     ids: dict[str, set[str]] = {}
+    resolved: dict[bytes, tuple[str, _Resolved]] = {}
     problems: list[Problem] = []
     for output, data in sorted(outputs.items()):
         if not output.endswith(".html") or not isinstance(data, bytes):
             continue
-        html = data.decode("utf-8")
         spec = pages.get(output)
         source = spec.source if spec and spec.source else "templates/"
         page_url = spec.url if spec else base + output
-        for href in _links(html):
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc:
-                continue  # external (http, https, mailto, tel): listed, never fetched
-            target: str | None
-            if parts.path == "" and parts.fragment:
+        for raw in _LINK_BYTES.findall(data):
+            known = resolved.get(raw)
+            if known is None:
+                href = raw.decode("utf-8").replace("&amp;", "&")
+                known = resolved[raw] = (href, _resolve(href, base))
+            href, (target, fragment, external) = known
+            if external:
+                continue
+            if target == "":
                 target = output
-            elif parts.path.startswith("/"):
-                target = _target(parts.path, base)
-            else:
-                target = None
             if target is None or target not in outputs:
                 problems.append(Problem(source, 0, 0, "", m.text("link_broken", href=href, page=page_url), m.hint("link_broken")))
                 continue
-            if parts.fragment:
+            if fragment:
                 if target not in ids:
                     target_data = outputs[target]
                     ids[target] = set(_ID.findall(target_data.decode("utf-8"))) if isinstance(target_data, bytes) else set()
-                if unquote(parts.fragment) not in ids[target]:
+                if unquote(fragment) not in ids[target]:
                     problems.append(
-                        Problem(source, 0, 0, "", m.text("fragment_broken", href=href, page=page_url, fragment=parts.fragment), m.hint("link_broken"))
+                        Problem(source, 0, 0, "", m.text("fragment_broken", href=href, page=page_url, fragment=fragment), m.hint("link_broken"))
                     )
     return problems
 
