@@ -14,7 +14,6 @@ from pathlib import Path
 from . import messages as m
 from .asset_policy import asset_problem
 from .markdown_limits import check_markdown
-from .parallel import parallel_map
 from .parse_cache import ParseCache, now_ns
 from .problems import Problem, Severity
 from .yamlstrict import Node, parse_yaml
@@ -194,7 +193,7 @@ def _read_through(cache: ParseCache, jobs: list[tuple[Path, str, str]]) -> list[
             continue
         misses.append((index, info, raw, read_at))
     parse_jobs = [(raw, jobs[index][1], jobs[index][2], jobs[index][0].suffix == ".md") for index, _info, raw, _at in misses]
-    for (index, info, raw, read_at), parsed in zip(misses, parallel_map(_parse_job, parse_jobs), strict=True):
+    for (index, info, raw, read_at), parsed in zip(misses, map(_parse_job, parse_jobs), strict=True):
         result: ParseResult = (True, *parsed)
         cache.store(jobs[index][1], info, raw, read_at, result)
         cache.parsed.append(jobs[index][1])
@@ -206,8 +205,9 @@ def _read_through(cache: ParseCache, jobs: list[tuple[Path, str, str]]) -> list[
 def load_content(project: Path, cache: ParseCache | None = None) -> LoadedContent:
     """Read every file under project/content/ (sorted, so the result never depends on the disk).
 
-    The content files are read and parsed by ``parallel_map`` (worker processes for
-    large sites); everything is collected in file order, as one process would.
+    One process: parsing a file takes about 0.3 ms, less than sending its parsed tree
+    back from a worker process costs (measured at 2,000 files: 1.5 s here, 1.8–2.5 s
+    with two workers).
     ``cache`` (the preview's) skips parsing files whose bytes it has seen (parse_cache.py).
     """
     root = project / "content"
@@ -248,7 +248,7 @@ def load_content(project: Path, cache: ParseCache | None = None) -> LoadedConten
         steps.append((kind, stem))
     if cache is not None:
         cache.start()
-    parsed = iter(_read_through(cache, jobs) if cache is not None else parallel_map(_read_and_parse, jobs))
+    parsed = iter(_read_through(cache, jobs) if cache is not None else map(_read_and_parse, jobs))
     for step in steps:
         if isinstance(step, Problem):
             loaded.problems.append(step)
