@@ -281,9 +281,14 @@ def to_json(dataset: Dataset, items: list[dict[str, Value]], settings: SiteSetti
         "license": {"name": licence.name, "url": licence.url} if licence else None,
         "source": page_url,
         "fields": [{"name": c.name, "description": c.description} for c in dataset.columns],
-        "items": items,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # One item per line: readable, diffable, and written by json's C encoder (with ``indent`` the
+    # pure-Python one runs: 3.6 s instead of 0.3 s for 10,000 items).
+    head = json.dumps(document, ensure_ascii=False, indent=2)
+    assert head.endswith("\n}")
+    lines = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in items)
+    body = f'[\n    {lines}\n  ]' if items else "[]"
+    return f'{head[:-2]},\n  "items": {body}\n}}\n'.encode()
 
 
 Renderer = Callable[[Dataset, list[dict[str, Value]]], bytes]
