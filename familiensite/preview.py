@@ -69,6 +69,23 @@ class RebuildReport:
     crashed: str = ""  # traceback of an unexpected exception (a bug), for the terminal
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class PendingRest:
+    """A first half that is written and whose second half is not: compared by identity."""
+
+    pages: BuildResult
+    today: date
+
+
+@dataclass(frozen=True, slots=True)
+class RestOutcome:
+    """What ``compute_rest`` produced: the complete result, or the traceback of a crash."""
+
+    result: BuildResult | None
+    crashed: str
+    seconds: float
+
+
 class PreviewBuilder:
     """Builds the project into its preview folder, incrementally."""
 
@@ -83,7 +100,7 @@ class PreviewBuilder:
         self.stamps: dict[str, Stamp] | None = None  # what the folder holds; None before the first write
         self.base_path: str | None = None
         self.later: dict[str, Output] = {}  # the second half's outputs (exports, search) of the last complete rebuild
-        self._pending: tuple[BuildResult, date] | None = None  # pages written, second half not yet run
+        self._pending: PendingRest | None = None  # pages written, second half not yet applied
 
     def rebuild(self) -> RebuildReport:
         """Both halves, then one write: afterwards the folder equals a full build (or is left as it was)."""
@@ -98,7 +115,40 @@ class PreviewBuilder:
 
         None when there is nothing to complete (the last ``rebuild_pages`` failed, or it was completed).
         """
-        return self._guarded(self._complete) if self._pending is not None else None
+        job = self.pending_rest()
+        return self.apply_rest(job, self.compute_rest(job)) if job is not None else None
+
+    def pending_rest(self) -> PendingRest | None:
+        """The second half the last ``rebuild_pages`` left to do, if any."""
+        return self._pending
+
+    def compute_rest(self, job: PendingRest) -> RestOutcome:
+        """The second half's outputs and problems; touches nothing of the builder, so it may run in
+        another thread while the next ``rebuild_pages`` runs (serve.py). Never raises."""
+        started = time.perf_counter()
+        try:
+            return RestOutcome(complete_outputs(job.pages, self.project, job.today), "", time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 - a bug: reported by apply_rest like any crash of a rebuild
+            return RestOutcome(None, traceback.format_exc(), time.perf_counter() - started)
+
+    def apply_rest(self, job: PendingRest, outcome: RestOutcome) -> RebuildReport | None:
+        """Write the second half, unless a newer ``rebuild_pages`` made it stale (then None)."""
+        if job is not self._pending:
+            return None
+        self._pending = None
+        if outcome.result is None:
+            problem = Problem("", 0, 0, "", m.text("preview_internal_error", detail=outcome.crashed.strip().rsplit("\n", 1)[-1]),
+                              m.hint("preview_internal_error"))
+            return RebuildReport([problem], False, self.base_path, crashed=outcome.crashed, seconds=outcome.seconds)
+        report = self._guarded(lambda: self._apply_rest(job, outcome.result))
+        report.seconds += outcome.seconds
+        return report
+
+    def _apply_rest(self, job: PendingRest, result: BuildResult | None) -> RebuildReport:
+        assert result is not None
+        if has_errors(result.problems):
+            return RebuildReport(result.problems, False, self.base_path)
+        return RebuildReport(result.problems, True, self.base_path, (), self._accept(job.pages, result))
 
     def _guarded(self, step: Callable[[], RebuildReport]) -> RebuildReport:
         started = time.perf_counter()
@@ -137,17 +187,8 @@ class PreviewBuilder:
         self.cache.forget_except(pages.outputs)
         changes = self._write({**self.later, **pages.outputs})
         self.base_path = pages.model.site.base_path
-        self._pending = (pages, today)
+        self._pending = PendingRest(pages, today)
         return RebuildReport(pages.problems, True, self.base_path, rendered, changes)
-
-    def _complete(self) -> RebuildReport:
-        assert self._pending is not None
-        pages, today = self._pending
-        self._pending = None
-        result = complete_outputs(pages, self.project, today)
-        if has_errors(result.problems):
-            return RebuildReport(result.problems, False, self.base_path)
-        return RebuildReport(result.problems, True, self.base_path, (), self._accept(pages, result))
 
     def _accept(self, pages: BuildResult, result: BuildResult) -> OutputChanges:
         """Write a complete, error-free result and remember its second half for the next ``rebuild_pages``."""

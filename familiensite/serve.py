@@ -6,8 +6,10 @@ A thin shell around preview.PreviewBuilder (the same pipeline as ``build``):
   (``/familie/``), answering like deploy/nginx.conf does (folder → index.html,
   folder without "/" → 301, anything else → 404 with the site's 404 page);
 * watches content/ and templates/ (site settings, content assets, stylesheet
-  included), rebuilds once per burst of saves and only then tells the browser to
-  reload, through the livereload package's websocket and livereload.js;
+  included), rebuilds the pages once per burst of saves and only then tells the
+  browser to reload, through the livereload package's websocket and livereload.js;
+  calendars, downloads, the search index and the link check follow in a background
+  thread (``RestRunner``), so the edited page never waits for them;
 * while the content has errors, answers every address with the German error page
   (status 500: the preview cannot show the site) and prints the same problems in
   the terminal; the next good save brings the site back. Nothing in the content or
@@ -43,7 +45,7 @@ from livereload.server import LiveScriptInjector  # type: ignore[import-untyped]
 from tornado import httpserver, netutil, web
 
 from . import messages as m
-from .preview import PreviewBuilder, RebuildReport, render_error_page
+from .preview import PendingRest, PreviewBuilder, RebuildReport, RestOutcome, render_error_page
 from .problems import Problem
 from .report import format_text
 from .write import LockedError, output_lock
@@ -109,6 +111,11 @@ class Debounce:
         self._first: float | None = None
         self._last: float | None = None
 
+    @property
+    def waiting(self) -> bool:
+        """A burst of changes has begun and not yet been rebuilt."""
+        return self._first is not None
+
     def observe(self, now: float, changed: bool) -> bool:
         if changed:
             self._first = now if self._first is None else self._first
@@ -151,13 +158,13 @@ class Preview:
         """The pages first (what the browser shows), then ``complete`` for calendars, downloads and search."""
         return self._apply(self.builder.rebuild_pages())
 
-    def complete(self) -> bool:
-        """The rest of the rebuild; True only when that changes what the browser shows (a broken link found)."""
-        report = self.builder.complete()
-        if report is None:
+    def finish_rest(self, job: PendingRest, outcome: RestOutcome) -> bool:
+        """Apply a second half computed in the background; True only when that changes what the
+        browser shows (a broken link found, or the error page gone)."""
+        report = self.builder.apply_rest(job, outcome)
+        if report is None:  # a newer save's pages are written: its own second half follows
             return False
-        before = self.state
-        if report.ok and before.error is None:
+        if report.ok and self.state.error is None:
             self._tell_completed(report)
             return False
         return self._apply(report)
@@ -199,8 +206,26 @@ class Preview:
                      deleted=len(report.changes.delete)), file=self.err, flush=True)
 
 
+class RestRunner(threading.Thread):
+    """Computes a rebuild's second half (calendars, downloads, search, link check) in the background."""
+
+    def __init__(self, preview: Preview, job: PendingRest) -> None:
+        super().__init__(name="preview-rest", daemon=True)
+        self.builder = preview.builder
+        self.job = job
+        self.outcome: RestOutcome | None = None
+
+    def run(self) -> None:
+        self.outcome = self.builder.compute_rest(self.job)
+
+
 class Watcher(threading.Thread):
-    """Polls the watched folders, rebuilds after each burst of saves, then asks the browsers to reload."""
+    """Polls the watched folders, rebuilds after each burst of saves, then asks the browsers to reload.
+
+    The pages are rebuilt here and the browser reloads at once; the rest of the rebuild
+    runs in a ``RestRunner`` and is applied on a later poll, unless a newer save has made
+    it stale by then. So a save never waits for the search index of the one before.
+    """
 
     def __init__(self, preview: Preview, reload: Any, baseline: Snapshot) -> None:
         super().__init__(name="preview-watcher", daemon=True)
@@ -209,6 +234,7 @@ class Watcher(threading.Thread):
         self.roots = [preview.project / name for name in WATCHED]
         self.baseline = baseline
         self.stopping = threading.Event()
+        self.rest: RestRunner | None = None
 
     def run(self) -> None:
         debounce = Debounce()
@@ -225,9 +251,21 @@ class Watcher(threading.Thread):
                 self.baseline = current  # taken before the rebuild: saves during it trigger the next one
                 if self.preview.rebuild_pages():
                     self.reload()
-                # the rest only while no newer save waits (that one's rebuild runs it instead)
-                if snapshot(self.roots) == current and self.preview.complete():
-                    self.reload()
+            self._follow_rest(quiet=not debounce.waiting and current == self.baseline)
+        if self.rest is not None:
+            self.rest.join(timeout=5)
+
+    def _follow_rest(self, quiet: bool) -> None:
+        """Apply a finished second half; start the next one while no save is waiting."""
+        if self.rest is not None and not self.rest.is_alive():
+            assert self.rest.outcome is not None
+            if self.preview.finish_rest(self.rest.job, self.rest.outcome):
+                self.reload()
+            self.rest = None
+        job = self.preview.builder.pending_rest()
+        if self.rest is None and quiet and job is not None:
+            self.rest = RestRunner(self.preview, job)
+            self.rest.start()
 
 
 # --- HTTP ---------------------------------------------------------------------------------------

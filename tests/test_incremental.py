@@ -337,3 +337,23 @@ def test_template_dependencies_follow_extends_and_imports_and_a_dynamic_include_
     assert "home.html" not in closure["conference.html"]
     dynamic = template_dependencies(env, {**sources, "x.html": "{% include name %}"})
     assert dynamic["x.html"] == frozenset(sources) | {"x.html"}
+
+
+def test_a_second_half_made_stale_by_a_newer_save_is_dropped_and_the_newer_one_completes(checker: Checker) -> None:
+    """The dev server computes the second half in the background while the next save's pages are built."""
+    builder = checker.builder
+    edit_conference_title(checker.project)
+    assert builder.rebuild_pages().ok
+    older = builder.pending_rest()
+    assert older is not None
+    outcome = builder.compute_rest(older)  # as if in the background …
+    edit_conference_body(checker.project)
+    assert builder.rebuild_pages().ok  # … while the next save's pages were written
+    assert builder.apply_rest(older, outcome) is None, "stale: not written"
+    newer = builder.pending_rest()
+    assert newer is not None and newer is not older
+    report = builder.apply_rest(newer, builder.compute_rest(newer))
+    assert report is not None and report.ok
+    assert builder.pending_rest() is None and builder.complete() is None
+    full = build_project(checker.project, checker.root / "full-after-stale", today=TODAY)
+    assert full.written and tree(checker.preview) == tree(checker.root / "full-after-stale")
