@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -125,9 +125,28 @@ def _digest(parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
-def page_fingerprint(template_digest: str, site: SiteView, spec: PageSpec) -> str:
-    """Hash of everything one page's HTML depends on (dataclass reprs show every field, records included)."""
-    return _digest((template_digest, repr(site), repr(spec)))
+def page_fingerprint(template_digest: str, site: SiteView, spec: PageSpec, reprs: dict[int, str] | None = None) -> str:
+    """Hash of everything one page's HTML depends on (dataclass reprs show every field, records included).
+
+    ``reprs`` keeps the repr of each record by identity for one rebuild: a conference's record
+    appears on its own page, the home page and the lists, and is described once, not five times.
+    """
+    if reprs is None:
+        return _digest((template_digest, repr(site), repr(spec)))
+    records = [f"{name}={_memo_repr(value, reprs)}" for name, value in spec.records.items()]
+    head = replace(spec, records={}, structured_data=())
+    return _digest((template_digest, repr(site), repr(head), *records, repr(spec.structured_data)))
+
+
+def _memo_repr(value: object, reprs: dict[int, str]) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_memo_repr(item, reprs) for item in value) + ",)"
+    if not is_dataclass(value):
+        return repr(value)
+    found = reprs.get(id(value))
+    if found is None:
+        found = reprs[id(value)] = repr(value)
+    return found
 
 
 # --- the cache ----------------------------------------------------------------------------------
@@ -147,6 +166,7 @@ class PageCache:
         self._closure_digest: dict[str, str] = {}
         self.env: jinja2.Environment | None = None
         self.rendered: list[str] = []  # outputs rendered (not reused) in the current rebuild
+        self._reprs: dict[int, str] = {}
 
     def prepare(self, templates: Path) -> jinja2.Environment:
         """Read the templates; a new Jinja environment when any of them changed (no stale compiled template)."""
@@ -159,12 +179,13 @@ class PageCache:
                 name: _digest(part for dep in sorted(deps) for part in (dep, sources.get(dep, ""))) for name, deps in closure.items()
             }
         self.rendered = []
+        self._reprs = {}  # by id: valid only while this rebuild's records are alive
         return self.env
 
     def render(self, env: jinja2.Environment, site: SiteView, spec: PageSpec) -> bytes:
         """``render_page``, or the previous bytes when nothing the page depends on changed."""
         template_digest = self._closure_digest.get(spec.template, "missing:" + spec.template)
-        fingerprint = page_fingerprint(template_digest, site, spec)
+        fingerprint = page_fingerprint(template_digest, site, spec, self._reprs)
         cached = self._pages.get(spec.output)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
