@@ -125,12 +125,34 @@ def _digest(parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
-def page_fingerprint(template_digest: str, site: SiteView, spec: PageSpec, reprs: dict[int, str] | None = None) -> str:
-    """Hash of everything one page's HTML depends on (dataclass reprs show every field, records included).
+class ReprMemo:
+    """The repr of each record by identity, kept from one rebuild to the next.
 
-    ``reprs`` keeps the repr of each record by identity for one rebuild: a conference's record
-    appears on its own page, the home page and the lists, and is described once, not five times.
+    A conference's record appears on its own page, the home page and the lists: it is
+    described once, not five times; and a record the preview's site model reused
+    (sitemodel.build_site_model ``views``) is not described again at all. Records are
+    frozen, and each entry keeps its record alive, so an id always means the same record.
     """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[object, str]] = {}
+        self._next: dict[int, tuple[object, str]] = {}
+
+    def repr(self, value: object) -> str:
+        key = id(value)
+        hit = self._next.get(key) or self._entries.get(key)
+        if hit is None or hit[0] is not value:
+            hit = (value, repr(value))
+        self._next[key] = hit
+        return hit[1]
+
+    def next_rebuild(self) -> None:
+        """Keep what the last rebuild used, drop the rest."""
+        self._entries, self._next = self._next, {}
+
+
+def page_fingerprint(template_digest: str, site: SiteView, spec: PageSpec, reprs: ReprMemo | None = None) -> str:
+    """Hash of everything one page's HTML depends on (dataclass reprs show every field, records included)."""
     if reprs is None:
         return _digest((template_digest, repr(site), repr(spec)))
     records = [f"{name}={_memo_repr(value, reprs)}" for name, value in spec.records.items()]
@@ -138,15 +160,10 @@ def page_fingerprint(template_digest: str, site: SiteView, spec: PageSpec, reprs
     return _digest((template_digest, repr(site), repr(head), *records, repr(spec.structured_data)))
 
 
-def _memo_repr(value: object, reprs: dict[int, str]) -> str:
+def _memo_repr(value: object, reprs: ReprMemo) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(_memo_repr(item, reprs) for item in value) + ",)"
-    if not is_dataclass(value):
-        return repr(value)
-    found = reprs.get(id(value))
-    if found is None:
-        found = reprs[id(value)] = repr(value)
-    return found
+    return reprs.repr(value) if is_dataclass(value) else repr(value)
 
 
 # --- the cache ----------------------------------------------------------------------------------
@@ -166,7 +183,7 @@ class PageCache:
         self._closure_digest: dict[str, str] = {}
         self.env: jinja2.Environment | None = None
         self.rendered: list[str] = []  # outputs rendered (not reused) in the current rebuild
-        self._reprs: dict[int, str] = {}
+        self._reprs = ReprMemo()
 
     def prepare(self, templates: Path) -> jinja2.Environment:
         """Read the templates; a new Jinja environment when any of them changed (no stale compiled template)."""
@@ -179,7 +196,7 @@ class PageCache:
                 name: _digest(part for dep in sorted(deps) for part in (dep, sources.get(dep, ""))) for name, deps in closure.items()
             }
         self.rendered = []
-        self._reprs = {}  # by id: valid only while this rebuild's records are alive
+        self._reprs.next_rebuild()
         return self.env
 
     def render(self, env: jinja2.Environment, site: SiteView, spec: PageSpec) -> bytes:

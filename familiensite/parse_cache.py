@@ -125,9 +125,33 @@ class IdentityMemo:
         self._entries, self._next = self._next, {}
 
 
+class KeyedMemo:
+    """Values made from a record (``anchor``, compared by identity) and hashable other inputs.
+
+    The site model keeps each conference's and result's view here between rebuilds of
+    the preview, so an unchanged record keeps the same view object (and its pages the
+    same fingerprint input). Entries not used by the last rebuild are dropped.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self._next: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    def get(self, anchor: Any, key: tuple[Any, ...], make: Callable[[], R]) -> R:
+        full = (id(anchor), *key)
+        hit = self._entries.get(full) or self._next.get(full)
+        value: R = hit[1] if hit is not None and hit[0] is anchor else make()
+        self._next[full] = (anchor, value)
+        return value
+
+    def finish(self) -> None:
+        self._entries, self._next = self._next, {}
+
+
 @dataclass(slots=True)
 class ContentCache:
-    """What the preview keeps between rebuilds of the content: parsed files and validated records."""
+    """What the preview keeps between rebuilds of the content: parsed files, validated records, views."""
 
     files: ParseCache = field(default_factory=ParseCache)
     records: IdentityMemo = field(default_factory=IdentityMemo)
+    views: KeyedMemo = field(default_factory=KeyedMemo)

@@ -18,6 +18,7 @@ from .markdown_render import MarkdownRenderer
 from .model import AccessibilityStatement, Address, Conference, Contact, Image, Member, Page, Result
 from .netmap import NetworkMap, Place, build_network_map
 from .opendata import open_data_view
+from .parse_cache import KeyedMemo
 from .validate import Content, Entry
 
 FORMAT_LABELS = {"district": "Familienkonferenz im Stadtteil", "online": "Online-Familienkonferenz", "citywide": "Stadtweite Familienkonferenz"}
@@ -277,7 +278,10 @@ def _website_label(url: str) -> str:
 
 
 class _Builder:
-    def __init__(self, content: Content, today: date, markdown: MarkdownRenderer | CachedMarkdown | None = None) -> None:
+    def __init__(
+        self, content: Content, today: date, markdown: MarkdownRenderer | CachedMarkdown | None = None, views: KeyedMemo | None = None,
+    ) -> None:
+        self.views = views
         self.content = content
         self.today = today
         self.base_url = content.site.base_url
@@ -291,6 +295,14 @@ class _Builder:
 
     # conferences ---------------------------------------------------------------------------
     def conference(self, entry: Entry[Conference], results: dict[str, list[Link]]) -> ConferenceView:
+        if self.views is None:
+            return self._conference(entry, results)
+        links = tuple(results.get(entry.slug, ()))
+        district = self.district_names.get(entry.meta.district) if entry.meta.district else None
+        key = ("conference", entry.slug, entry.body, links, district, self.today, self.base)  # every input of the view
+        return self.views.get(entry.meta, key, lambda: self._conference(entry, results))
+
+    def _conference(self, entry: Entry[Conference], results: dict[str, list[Link]]) -> ConferenceView:
         meta = entry.meta
         dates = tuple(
             DateView(
@@ -337,6 +349,14 @@ class _Builder:
         )
 
     def result(self, entry: Entry[Result], conference_titles: dict[str, str]) -> ResultView:
+        if self.views is None:
+            return self._result(entry, conference_titles)
+        titles = tuple(conference_titles[slug] for slug in entry.meta.conferences)
+        sizes = tuple(self.content.assets[d.file].size for d in entry.meta.documents)
+        key = ("result", entry.slug, entry.body, titles, sizes, self.base)  # every input of the view
+        return self.views.get(entry.meta, key, lambda: self._result(entry, conference_titles))
+
+    def _result(self, entry: Entry[Result], conference_titles: dict[str, str]) -> ResultView:
         meta = entry.meta
         published: PartialDate | None = meta.published
         documents = []
@@ -534,9 +554,15 @@ class _Builder:
         return SiteModel(site, tuple(specs), assets, tuple(conferences), tuple(results), network)
 
 
-def build_site_model(content: Content, today: date, markdown: MarkdownRenderer | CachedMarkdown | None = None) -> SiteModel:
+def build_site_model(
+    content: Content, today: date, markdown: MarkdownRenderer | CachedMarkdown | None = None, views: KeyedMemo | None = None,
+) -> SiteModel:
     """Every page of the site, with its records; ``today`` splits upcoming from past conferences.
 
     ``markdown``: the build passes a ``cache.CachedMarkdown`` (same HTML, rendered once per text).
+    ``views``: the preview's memory of conference and result views (parse_cache.KeyedMemo).
     """
-    return _Builder(content, today, markdown).build()
+    model = _Builder(content, today, markdown, views).build()
+    if views is not None:
+        views.finish()
+    return model

@@ -196,6 +196,11 @@ def replace_image(p: Path) -> None:
     _replace(path, "</svg>", f"<!-- {next(_counter)} --></svg>")
 
 
+def rename_district(p: Path) -> None:
+    """The conference's page shows the district's name: its view must not be reused."""
+    _replace(p / "content/districts.yaml", "- name: Linden-Süd\n", "- name: Linden-Süd (Stadtteil)\n  slug: linden-sued\n")
+
+
 def add_asset(p: Path) -> None:
     (p / "content/bilder/zweites.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n', encoding="utf-8")
 
@@ -208,7 +213,7 @@ EDITS: dict[str, Edit] = {f.__name__: f for f in (
     edit_conference_title, edit_conference_body, add_conference, delete_conference, rename_conference,
     break_conference, fix_conference, break_reference, fix_reference, edit_conference_template, edit_base_template,
     break_template, fix_template, edit_stylesheet, edit_site_title, add_member, delete_member, replace_image,
-    add_asset, delete_asset,
+    add_asset, delete_asset, rename_district,
 )}
 
 SEQUENCES = {
@@ -216,7 +221,7 @@ SEQUENCES = {
     "broken file and fix": ["break_conference", "edit_conference_title", "fix_conference", "delete_conference"],
     "broken reference and fix": ["break_reference", "add_member", "fix_reference"],
     "templates": ["edit_conference_template", "edit_base_template", "break_template", "edit_conference_body", "fix_template", "edit_stylesheet"],
-    "site settings and network": ["edit_site_title", "add_member", "delete_member", "replace_image"],
+    "site settings and network": ["edit_site_title", "add_member", "delete_member", "replace_image", "rename_district"],
     "assets": ["add_asset", "replace_image", "delete_asset"],
 }
 
