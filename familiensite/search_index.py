@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from . import messages as m
+from .parallel import release_free_memory
 from .problems import Problem
 from .render import Output
 from .sitemodel import SEARCH_BUNDLE, SiteModel
@@ -63,6 +64,7 @@ def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[di
             str(executable), "--site", str(site), "--output-path", str(bundle), "--root-selector", "main",
             "--force-language", model.site.language, "--silent",
         ]
+        release_free_memory()  # Pagefind's own memory adds to this process's in the build's peak
         try:
             run = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * len(model.pages), check=False)
         except (OSError, subprocess.TimeoutExpired) as error:
