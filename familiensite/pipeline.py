@@ -10,13 +10,13 @@ import jinja2
 
 from . import fastpath
 from . import messages as m
-from .cache import CachedMarkdown, prepared_markdown
+from .cache import CachedMarkdown, prepared_markdown, template_cache
 from .check import build_date, check_content
 from .exports import render_exports
 from .linkcheck import check_links
 from .parse_cache import ContentCache
 from .problems import Problem, has_errors, sort_problems
-from .render import Output, PageRenderer, render_page, render_site, template_problem
+from .render import Output, PageRenderer, make_environment, render_page, render_site, template_problem
 from .search_cache import cached_search_index
 from .sitemodel import SiteModel, build_site_model
 from .stamp import publication_stamp, source_date_epoch
@@ -70,6 +70,7 @@ def render_pages(
     model = add_structured_data(build_site_model(content, today, markdown, cache.views if cache else None))
     markdown.save()
     try:
+        env = env or make_environment(project / "templates", template_cache(project))
         outputs = render_site(model, project / "templates", env, render)
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)

@@ -33,10 +33,14 @@ class TemplateContext(TypedDict):
     page: PageSpec
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """The one Jinja environment: autoescape always on, undefined names are errors."""
+def make_environment(templates: Path, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The one Jinja environment: autoescape always on, undefined names are errors.
+
+    ``bytecode``: compiled templates kept between builds (cache.template_cache).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=bytecode,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jinja2.bccache import bc_magic
 
 from bench.generate import edited_body, item_path, item_text, make_items, write_ours
 from familiensite import fastpath, parallel
@@ -379,3 +380,23 @@ def test_parallel_map_stays_in_this_process_while_other_threads_run() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_compiled_templates_are_kept_and_a_changed_or_damaged_one_is_compiled_again(project: Path, tmp_path: Path) -> None:
+    folder = cache_folder(project)
+    assert folder is not None
+    build(project)
+    cold = tree(project / "site")
+    compiled = sorted((folder / "templates").glob("*.cache"))
+    assert compiled, "the build keeps its compiled templates"
+    for path in compiled:  # damaged files (right header, broken checksum pickle) are a miss, never an error
+        path.write_bytes(bc_magic + b"\x80\x05kaputt")
+    clean(project)
+    build(project)
+    assert tree(project / "site") == cold
+    template = project / "templates" / "conference.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% endblock %}", "<p>Neu kompiliert</p>{% endblock %}", 1), encoding="utf-8")
+    clean(project)
+    build(project)
+    page = next((project / "site" / "familienkonferenzen").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "<p>Neu kompiliert</p>" in page, "an edited template is never served from the cache"
