@@ -63,7 +63,10 @@ def test_the_preview_serves_the_site_under_its_base_path_with_the_livereload_scr
 def test_a_save_rebuilds_and_the_reload_comes_after_the_rebuild(server: PreviewServer, client: LiveReloadClient, project: Path) -> None:
     conference = project / "content/conferences/online.md"
     text = conference.read_text(encoding="utf-8")
-    conference.write_text(text.replace("title: Online-Familienkonferenz", "title: Neue Online-Familienkonferenz"), encoding="utf-8")
+    # saved the way many editors save (a new file renamed over the old): one change, one reload
+    saved = conference.with_name(".online.md.tmp")
+    saved.write_text(text.replace("title: Online-Familienkonferenz", "title: Neue Online-Familienkonferenz"), encoding="utf-8")
+    saved.replace(conference)
     client.wait_for_reload()
     # the reload was sent after the rebuild had finished: the very next request sees the new page
     status, body, _ = server.fetch("/familie/familienkonferenzen/online/")
