@@ -12,9 +12,10 @@ How a page is known to be unchanged: its HTML is a pure function of
 * the site frame (``SiteView``, including the hashed stylesheet name),
 * its ``PageSpec`` with the records it shows.
 
-A page's *fingerprint* hashes exactly these (the records by value), and
-``PageCache.render`` reuses the previous bytes while the fingerprint stays the
-same. There is no hand-written "a conference appears on pages X, Y" map to get
+``PageCache.render`` keeps these with each page's bytes and reuses the bytes
+while all three are equal to last time (the templates by a digest of their
+sources, the frame and the ``PageSpec`` by value; records that the preview's site
+model reused are the same objects, so most comparisons cost nothing). There is no hand-written "a conference appears on pages X, Y" map to get
 wrong: the home page depends on a conference because its records contain that
 conference's view, so an edited conference re-renders its own page, the lists
 and the home page that show it and the results that link to it, and nothing
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, is_dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -125,65 +126,32 @@ def _digest(parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
-class ReprMemo:
-    """The repr of each record by identity, kept from one rebuild to the next.
-
-    A conference's record appears on its own page, the home page and the lists: it is
-    described once, not five times; and a record the preview's site model reused
-    (sitemodel.build_site_model ``views``) is not described again at all. Records are
-    frozen, and each entry keeps its record alive, so an id always means the same record.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[int, tuple[object, str]] = {}
-        self._next: dict[int, tuple[object, str]] = {}
-
-    def repr(self, value: object) -> str:
-        key = id(value)
-        hit = self._next.get(key) or self._entries.get(key)
-        if hit is None or hit[0] is not value:
-            hit = (value, repr(value))
-        self._next[key] = hit
-        return hit[1]
-
-    def next_rebuild(self) -> None:
-        """Keep what the last rebuild used, drop the rest."""
-        self._entries, self._next = self._next, {}
-
-
-def page_fingerprint(template_digest: str, site: SiteView, spec: PageSpec, reprs: ReprMemo | None = None) -> str:
-    """Hash of everything one page's HTML depends on (dataclass reprs show every field, records included)."""
-    if reprs is None:
-        return _digest((template_digest, repr(site), repr(spec)))
-    records = [f"{name}={_memo_repr(value, reprs)}" for name, value in spec.records.items()]
-    head = replace(spec, records={}, structured_data=())
-    return _digest((template_digest, repr(site), repr(head), *records, repr(spec.structured_data)))
-
-
-def _memo_repr(value: object, reprs: ReprMemo) -> str:
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_memo_repr(item, reprs) for item in value) + ",)"
-    return reprs.repr(value) if is_dataclass(value) else repr(value)
-
-
 # --- the cache ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Page:
+    template_digest: str
+    site: SiteView
+    spec: PageSpec
+    data: bytes
+
+
 class PageCache:
-    """Remembers every page's fingerprint and bytes between rebuilds of the preview.
+    """Remembers every page's inputs and bytes between rebuilds of the preview.
 
     Call ``prepare`` at the start of each rebuild, then pass ``render`` to
-    ``render_site``. Every entry is correct for its fingerprint whatever happens
-    later, so a failed rebuild never leaves the cache wrong.
+    ``render_site``. Every entry holds the inputs its bytes were rendered from,
+    so a failed rebuild never leaves the cache wrong.
     """
 
     def __init__(self) -> None:
-        self._pages: dict[str, tuple[str, bytes]] = {}
+        self._pages: dict[str, _Page] = {}
         self._sources: dict[str, str] | None = None
         self._closure_digest: dict[str, str] = {}
+        self._same_site: dict[tuple[int, int], bool] = {}
         self.env: jinja2.Environment | None = None
         self.rendered: list[str] = []  # outputs rendered (not reused) in the current rebuild
-        self._reprs = ReprMemo()
 
     def prepare(self, templates: Path) -> jinja2.Environment:
         """Read the templates; a new Jinja environment when any of them changed (no stale compiled template)."""
@@ -196,20 +164,33 @@ class PageCache:
                 name: _digest(part for dep in sorted(deps) for part in (dep, sources.get(dep, ""))) for name, deps in closure.items()
             }
         self.rendered = []
-        self._reprs.next_rebuild()
+        self._same_site = {}  # by the ids of two site frames that the cache entries keep alive
         return self.env
 
     def render(self, env: jinja2.Environment, site: SiteView, spec: PageSpec) -> bytes:
-        """``render_page``, or the previous bytes when nothing the page depends on changed."""
+        """``render_page``, or the previous bytes when nothing the page depends on changed.
+
+        Compared by value: records the preview's site model reused are the same objects,
+        so comparing them costs nothing, and a rebuilt but equal record compares equal.
+        """
         template_digest = self._closure_digest.get(spec.template, "missing:" + spec.template)
-        fingerprint = page_fingerprint(template_digest, site, spec, self._reprs)
         cached = self._pages.get(spec.output)
-        if cached is not None and cached[0] == fingerprint:
-            return cached[1]
+        if cached is not None and cached.template_digest == template_digest and self._site_unchanged(cached.site, site) and cached.spec == spec:
+            return cached.data
         data = render_page(env, site, spec)
-        self._pages[spec.output] = (fingerprint, data)
+        self._pages[spec.output] = _Page(template_digest, site, spec, data)
         self.rendered.append(spec.output)
         return data
+
+    def _site_unchanged(self, previous: SiteView, site: SiteView) -> bool:
+        """``previous == site``, compared once per rebuild (every page shares the frame)."""
+        if previous is site:
+            return True
+        key = (id(previous), id(site))
+        same = self._same_site.get(key)
+        if same is None:
+            same = self._same_site[key] = previous == site
+        return same
 
     def forget_except(self, outputs: Iterable[str]) -> None:
         """Drop the pages that no longer exist (keeps memory proportional to the site)."""
