@@ -213,11 +213,12 @@ def load_content(project: Path, cache: ParseCache | None = None) -> LoadedConten
     root = project / "content"
     loaded = LoadedContent(collections={name: [] for name in COLLECTIONS})
     files = _walk(root, project, loaded)
+    root_prefix = root.as_posix() + "/"
     jobs: list[tuple[Path, str, str]] = []
     steps: list[Problem | tuple[str, str]] = []  # in file order: a problem, or (kind, stem) of the next job
     for path in files:
-        rel = _relative(path, project)
-        inner = _relative(path, root)
+        inner = _nfc(path.as_posix()[len(root_prefix):])  # string slicing: Path.relative_to costs 25 µs a file
+        rel = "content/" + inner
         parts = inner.split("/")
         kind = _kind_of(parts)
         if kind is None:

@@ -7,6 +7,7 @@ Built as plain dicts from the view records; templates embed them through the
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +47,7 @@ def postal_address(address: AddressView) -> JsonObject:
     return result
 
 
+@functools.lru_cache(maxsize=65_536)  # the same dates again on every rebuild of the preview
 def _with_offset(iso: str, zone: ZoneInfo) -> str:
     if len(iso) == 10:
         return date.fromisoformat(iso).isoformat()
