@@ -82,11 +82,12 @@ def complete_outputs(pages: BuildResult, project: Path, today: date, search: boo
     assert pages.content is not None and pages.model is not None
     content, model, problems = pages.content, pages.model, pages.problems
     outputs = dict(pages.outputs)
+    # The pages are all the search index reads: Pagefind runs before the calendars and open data exist (peak memory).
+    search_files, search_problems = cached_search_index(outputs, model, project) if search else ({}, [])
     try:
         outputs.update(render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch())))
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
-    search_files, search_problems = cached_search_index(outputs, model, project) if search else ({}, [])
     outputs.update(search_files)
     problems = sort_problems([*problems, *search_problems, *check_links(outputs, model)])
     return BuildResult(problems, outputs, model, content=content)
