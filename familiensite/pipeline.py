@@ -78,7 +78,7 @@ def render_pages(
 
 
 def complete_outputs(pages: BuildResult, project: Path, today: date, search: bool = True) -> BuildResult:
-    """The second half: calendars, feed, open data, the search index and the link check over all outputs."""
+    """The second half: the search index (of the pages only), calendars, feed, open data, and the link check over all outputs."""
     assert pages.content is not None and pages.model is not None
     content, model, problems = pages.content, pages.model, pages.problems
     outputs = dict(pages.outputs)
