@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from . import messages as m
@@ -48,6 +49,42 @@ def _problem(detail: str) -> Problem:
     return Problem("", 0, 0, "", m.text("search_index_failed", detail=detail), m.hint("search_index_failed"))
 
 
+_running: set[subprocess.Popen[bytes]] = set()  # Pagefind processes of this process, for stop_running
+_running_lock = threading.Lock()
+_stopped = threading.Event()  # set by stop_running: no new Pagefind starts
+
+
+def _run(command: list[str], timeout: float) -> tuple[int, bytes, bytes]:
+    """``subprocess.run`` that ``stop_running`` can end from another thread."""
+    with _running_lock:
+        if _stopped.is_set():
+            raise OSError("Pagefind wird nicht mehr gestartet: die Vorschau wird beendet.")
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _running.add(process)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    finally:
+        with _running_lock:
+            _running.discard(process)
+    return process.returncode, stdout, stderr
+
+
+def stop_running() -> None:
+    """End every Pagefind this process started and is still waiting for.
+
+    The dev server indexes in a background thread (serve.py); when it stops, the
+    indexer must not run on, orphaned, with nobody left to read its output.
+    """
+    with _running_lock:
+        _stopped.set()
+        for process in _running:
+            process.kill()
+
+
 def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[dict[str, bytes], list[Problem]]:
     """The Pagefind bundle as output path → bytes, or a problem saying why there is none."""
     executable = pagefind_executable()
@@ -71,11 +108,11 @@ def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[di
         ]
         release_free_memory()  # Pagefind's own memory adds to this process's in the build's peak
         try:
-            run = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * len(model.pages), check=False)
+            returncode, stdout, stderr = _run(command, TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * len(model.pages))
         except (OSError, subprocess.TimeoutExpired) as error:
             return {}, [_problem(str(error))]
-        if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            detail = (run.stderr or run.stdout).decode("utf-8", "replace").strip() or f"Rückgabewert {run.returncode}"
+        if returncode != 0 or not (bundle / "pagefind.js").is_file():
+            detail = (stderr or stdout).decode("utf-8", "replace").strip() or f"Rückgabewert {returncode}"
             return {}, [_problem(detail)]
         files = {
             SEARCH_BUNDLE + path.relative_to(bundle).as_posix(): path.read_bytes()

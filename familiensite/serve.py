@@ -48,6 +48,7 @@ from . import messages as m
 from .preview import PendingRest, PreviewBuilder, RebuildReport, RestOutcome, render_error_page
 from .problems import Problem
 from .report import format_text
+from .search_index import stop_running
 from .write import LockedError, output_lock
 
 PREVIEW_FOLDER = Path(".cache") / "preview"
@@ -252,7 +253,8 @@ class Watcher(threading.Thread):
                 if self.preview.rebuild_pages():
                     self.reload()
             self._follow_rest(quiet=not debounce.waiting and current == self.baseline)
-        if self.rest is not None:
+        if self.rest is not None:  # stopping: its result is not needed, and no indexer may outlive the server
+            stop_running()
             self.rest.join(timeout=5)
 
     def _follow_rest(self, quiet: bool) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -184,3 +186,57 @@ def test_the_preview_answers_paths_like_the_production_server(real_site: Path, p
         assert target == expected.file
     if status == 301:
         assert target == expected.location
+
+
+SLOW_INDEXER = """#!/bin/sh
+# Stands in for Pagefind: the real one, until the test asks for a slow one (then it never ends by itself).
+if [ -e "{slow}" ]; then
+    echo $$ > "{pid}"
+    exec sleep 600
+fi
+exec "{real}" "$@"
+"""
+
+
+def test_stopping_the_preview_ends_an_indexer_still_running_in_the_background(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from familiensite.search_index import pagefind_executable
+
+    real = pagefind_executable()
+    assert real is not None
+    slow, pid_file, indexer = tmp_path / "slow", tmp_path / "indexer.pid", tmp_path / "pagefind"
+    indexer.write_text(SLOW_INDEXER.format(slow=slow, pid=pid_file, real=real), encoding="utf-8")
+    indexer.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(indexer))
+    server = PreviewServer(project)  # its first build indexes with the real Pagefind
+    try:
+        client = LiveReloadClient(server)
+        slow.touch()
+        conference = project / "content/conferences/online.md"
+        conference.write_text(conference.read_text(encoding="utf-8").replace("title: ", "title: Neu ", 1), encoding="utf-8")
+        client.wait_for_reload()  # the pages are there; the index is being made in the background
+        deadline = time.monotonic() + TIMEOUT
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pid_file.exists(), server.terminal
+        pid = int(pid_file.read_text(encoding="utf-8"))
+        client.close()
+    finally:
+        assert server.stop() == 0, server.terminal
+    deadline = time.monotonic() + TIMEOUT
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survived = _alive(pid)
+    if survived:
+        os.kill(pid, signal.SIGKILL)
+    assert not survived, "the indexer outlived the preview"
+
+
+def _alive(pid: int) -> bool:
+    """Running (not a zombie waiting for its parent to collect it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
