@@ -93,6 +93,15 @@ def _copy_project(project: Path, target: Path) -> None:
     shutil.copytree(project / "content", target / "content")
     (target / "templates").symlink_to(project / "templates")
 
+
+def plain_build(project: Path, target: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The site a plain build of ``project``'s content makes in ``target``: one process, no cache."""
+    _copy_project(project, target)
+    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
+    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
+    build(target)
+    return tree(target / "site")
+
 def test_cold_cache_warm_cache_and_one_process_without_cache_build_byte_identical_sites(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(project)
     cold = tree(project / "site")
@@ -115,12 +124,7 @@ def test_a_build_over_worker_processes_equals_one_in_a_single_process(project: P
     command = [sys.executable, str(ROOT / "build.py"), "--project", str(project), "build"]
     run = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr
-    single = tmp_path / "single"
-    _copy_project(project, single)
-    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
-    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
-    build(single)
-    assert tree(project / "site") == tree(single / "site")
+    assert tree(project / "site") == plain_build(project, tmp_path / "single", monkeypatch)
 
 
 def test_the_warm_build_takes_its_html_from_the_cache(project: Path) -> None:
@@ -187,12 +191,7 @@ def test_a_change_to_one_conference_changes_only_its_calendar_and_equals_a_plain
     assert b"LOCATION:Neues " in after[f"familienkonferenzen/{item.slug}/termine.ics"]
     kept = marshal.loads((cache_folder(project) / CALENDAR_FILE).read_bytes())
     assert len(kept) == len(stored) and len(set(kept) - set(stored)) == 1  # one entry replaced, the others kept
-    plain = tmp_path / "plain"
-    _copy_project(project, plain)
-    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
-    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
-    build(plain)
-    assert tree(project / "site") == tree(plain / "site")
+    assert tree(project / "site") == plain_build(project, tmp_path / "plain", monkeypatch)
 
 
 def test_a_cache_entry_depends_on_the_base_path() -> None:
@@ -221,12 +220,7 @@ def test_a_rebuild_after_one_edit_equals_a_plain_build_and_keeps_unchanged_files
     build(project)
     assert untouched.stat().st_ino == inode  # linked from the previous site, not written again
     assert "Nachtrag 1:" in (project / "site" / edited).read_text(encoding="utf-8")
-    plain = tmp_path / "plain"
-    _copy_project(project, plain)
-    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
-    monkeypatch.setenv("FAMILIENSITE_WORKERS", "1")
-    build(plain)
-    assert tree(project / "site") == tree(plain / "site")
+    assert tree(project / "site") == plain_build(project, tmp_path / "plain", monkeypatch)
 
 
 def test_the_preview_after_an_edit_equals_the_full_build(project: Path, tmp_path: Path) -> None:

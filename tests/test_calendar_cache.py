@@ -10,10 +10,9 @@ import pytest
 
 from familiensite.calendar_cache import CALENDAR_FILE, calendar_salt, conference_key
 from familiensite.calendar_export import render_calendars
-from familiensite.pipeline import render_project
 from familiensite.sitemodel import AddressView, ConferenceView, DateView, ImageView, SiteModel, SiteView
-from tests.conftest import TODAY, make_project
-from tests.support.dated import DATED_FILES, DATED_SLUG
+from tests.conftest import TODAY
+from tests.support.dated import DATED_SLUG, dated_model
 
 STAMP = datetime(2026, 9, 21, 14, 13, 20, tzinfo=UTC)
 SPECIAL: dict[str, object] = {"timezone": "Europe/Vienna", "origin": "https://example.com", "base_path": "/andere/"}
@@ -42,9 +41,7 @@ def other(name: str, value: object) -> object:
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> SiteModel:
-    result = render_project(make_project(tmp_path_factory.mktemp("key"), files=DATED_FILES), TODAY, search=False)
-    assert result.model is not None, [p.message for p in result.problems]
-    return result.model
+    return dated_model(tmp_path_factory.mktemp("key"))
 
 
 def calendars(model: SiteModel, stamp: datetime = STAMP) -> list[bytes]:

@@ -22,11 +22,10 @@ from familiensite.calendar_export import (
     site_lines,
     splice_calendar,
 )
-from familiensite.pipeline import render_project
 from familiensite.sitemodel import AddressView, ConferenceView, DateView, SiteModel
 from familiensite.vtimezone import build_vtimezone, vtimezone_ical
-from tests.conftest import TODAY, make_project
-from tests.support.dated import DATED_FILES, DATED_SLUG
+from tests.conftest import TODAY
+from tests.support.dated import DATED_SLUG, dated_model
 
 STAMP = datetime(2026, 9, 21, 14, 13, 20, tzinfo=UTC)
 
@@ -61,9 +60,7 @@ def whole_calendar(model: SiteModel, today: date, stamp: datetime) -> dict[str, 
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> SiteModel:
-    result = render_project(make_project(tmp_path_factory.mktemp("splice"), files=DATED_FILES), TODAY, search=False)
-    assert result.model is not None, [p.message for p in result.problems]
-    return result.model
+    return dated_model(tmp_path_factory.mktemp("splice"))
 
 
 def test_every_calendar_of_the_fixture_equals_the_librarys_serialisation_of_the_whole_calendar(model: SiteModel) -> None:

@@ -5,6 +5,12 @@ Today in the tests is 2026-11-21 (tests/conftest.py TODAY): the 2025 date is pas
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from familiensite.pipeline import render_project
+from familiensite.sitemodel import SiteModel
+from tests.conftest import TODAY, make_project
+
 DATED_SLUG = "termine-test"
 
 DATED_CONFERENCE = """---
@@ -63,3 +69,10 @@ Beschreibung mit Ümläuten.
 """
 
 DATED_FILES: dict[str, str | bytes | None] = {f"content/conferences/{DATED_SLUG}.md": DATED_CONFERENCE}
+
+
+def dated_model(folder: Path) -> SiteModel:
+    """The site model of the minimal fixture with the dated conference (no search index)."""
+    result = render_project(make_project(folder, files=DATED_FILES), TODAY, search=False)
+    assert result.model is not None, [p.message for p in result.problems]
+    return result.model
