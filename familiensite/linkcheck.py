@@ -14,7 +14,7 @@ from .problems import Problem
 from .render import Output
 from .sitemodel import SiteModel
 
-_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_LINK = re.compile(rb'\s(?:href|src)="([^"]*)"')  # on the bytes: pages are not decoded whole
 _ID = re.compile(r'\sid="([^"]*)"')
 
 
@@ -28,11 +28,8 @@ def _target(path: str, base: str) -> str | None:
     return inner
 
 
-def _links(html: str) -> list[str]:
-    return [href.replace("&amp;", "&") for href in _LINK.findall(html)]
-
-
-_LINK_BYTES = re.compile(rb'\s(?:href|src)="([^"]*)"')
+def _links(html: bytes) -> list[str]:
+    return [href.decode("utf-8").replace("&amp;", "&") for href in _LINK.findall(html)]
 
 # What an href means, the same on every page: (target output or None, fragment, external?).
 # Most links (navigation, footer, lists) repeat on every page, so each distinct href is split once.
@@ -54,7 +51,7 @@ def check_links(outputs: dict[str, Output], model: SiteModel) -> list[Problem]:
     base = model.site.base_path
     pages = {spec.output: spec for spec in model.pages}
     ids: dict[str, set[str]] = {}
-    resolved: dict[bytes, tuple[str, _Resolved]] = {}
+    resolved: dict[str, _Resolved] = {}
     problems: list[Problem] = []
     for output, data in sorted(outputs.items()):
         if not output.endswith(".html") or not isinstance(data, bytes):
@@ -62,12 +59,11 @@ def check_links(outputs: dict[str, Output], model: SiteModel) -> list[Problem]:
         spec = pages.get(output)
         source = spec.source if spec and spec.source else "templates/"
         page_url = spec.url if spec else base + output
-        for raw in _LINK_BYTES.findall(data):
-            known = resolved.get(raw)
+        for href in _links(data):
+            known = resolved.get(href)
             if known is None:
-                href = raw.decode("utf-8").replace("&amp;", "&")
-                known = resolved[raw] = (href, _resolve(href, base))
-            href, (target, fragment, external) = known
+                known = resolved[href] = _resolve(href, base)
+            target, fragment, external = known
             if external:
                 continue
             if target == "":
@@ -91,7 +87,7 @@ def external_links(outputs: dict[str, Output]) -> dict[str, list[str]]:
     found: dict[str, set[str]] = {}
     for output, data in outputs.items():
         if output.endswith(".html") and isinstance(data, bytes):
-            for href in _links(data.decode("utf-8")):
+            for href in _links(data):
                 if urlsplit(href).scheme in ("http", "https"):
                     found.setdefault(href, set()).add(output)
     return {href: sorted(pages) for href, pages in sorted(found.items())}
