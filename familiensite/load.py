@@ -7,6 +7,8 @@ input; every problem becomes a ``Problem``.
 from __future__ import annotations
 
 import os
+import stat
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 from . import messages as m
 from .asset_policy import asset_problem
 from .markdown_limits import check_markdown
-from .parse_cache import ParseCache, now_ns
+from .parse_cache import ParseCache
 from .problems import Problem, Severity
 from .yamlstrict import Node, parse_yaml
 
@@ -150,10 +152,7 @@ ParseResult = tuple[bool, SourceDocument | None, list[Problem]]  # was the file 
 
 
 def _read_and_parse(job: tuple[Path, str, str]) -> ParseResult:
-    """Read and parse one content file: (was it read, the document, problems).
-
-    A pure step: parallel.py may run it in a worker process.
-    """
+    """Read and parse one content file: (was it read, the document, problems)."""
     path, rel, stem = job
     raw, problem = _read(path, rel, MAX_CONTENT_FILE_BYTES)
     if problem:
@@ -162,44 +161,29 @@ def _read_and_parse(job: tuple[Path, str, str]) -> ParseResult:
     return (True, *parse_document(raw, rel, stem, markdown=path.suffix == ".md"))
 
 
-def _parse_job(job: tuple[bytes, str, str, bool]) -> tuple[SourceDocument | None, list[Problem]]:
-    raw, rel, stem, markdown = job
-    return parse_document(raw, rel, stem, markdown)
-
-
 def _read_through(cache: ParseCache, jobs: list[tuple[Path, str, str]]) -> list[ParseResult]:
     """``_read_and_parse`` of every job, parsing only the files whose bytes are not in ``cache``."""
-    results: list[ParseResult | None] = [None] * len(jobs)
-    misses: list[tuple[int, os.stat_result, bytes, int]] = []
-    for index, (path, rel, _stem) in enumerate(jobs):
+    results: list[ParseResult] = []
+    for path, rel, stem in jobs:
         try:
             info = path.lstat()
         except OSError:
             info = None
-        if info is None or path.is_symlink() or info.st_size > MAX_CONTENT_FILE_BYTES:
-            results[index] = _read_and_parse(jobs[index])  # the uncached way reports these
+        if info is None or stat.S_ISLNK(info.st_mode) or info.st_size > MAX_CONTENT_FILE_BYTES:
+            results.append(_read_and_parse((path, rel, stem)))  # the uncached way reports these
             continue
         reused = cache.unchanged(rel, info)
-        if reused is not None:
-            results[index] = reused
-            continue
-        read_at = now_ns()
-        raw = path.read_bytes()
-        info = path.stat()
-        same = cache.same_bytes(rel, raw)
-        if same is not None:
-            cache.refresh(rel, info, read_at)
-            results[index] = same
-            continue
-        misses.append((index, info, raw, read_at))
-    parse_jobs = [(raw, jobs[index][1], jobs[index][2], jobs[index][0].suffix == ".md") for index, _info, raw, _at in misses]
-    for (index, info, raw, read_at), parsed in zip(misses, map(_parse_job, parse_jobs), strict=True):
-        result: ParseResult = (True, *parsed)
-        cache.store(jobs[index][1], info, raw, read_at, result)
-        cache.parsed.append(jobs[index][1])
-        results[index] = result
+        if reused is None:
+            read_at = time.time_ns()
+            raw = path.read_bytes()
+            info = path.stat()
+            reused = cache.same_bytes(rel, raw, info, read_at)
+            if reused is None:
+                reused = (True, *parse_document(raw, rel, stem, markdown=path.suffix == ".md"))
+                cache.store(rel, info, raw, read_at, reused)
+        results.append(reused)
     cache.finish()
-    return [result for result in results if result is not None]
+    return results
 
 
 def load_content(project: Path, cache: ParseCache | None = None) -> LoadedContent:

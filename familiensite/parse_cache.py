@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -33,6 +32,10 @@ R = TypeVar("R")
 RACY_SECONDS = 2.0  # a file changed less than this before it was read is read again next time
 
 FileStatus = tuple[int, int, int, int, int]  # mtime_ns, ctime_ns, size, inode, device
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def file_status(info: os.stat_result) -> FileStatus:
@@ -69,33 +72,26 @@ class ParseCache:
         self._used.add(rel)
         return entry.result
 
-    def same_bytes(self, rel: str, raw: bytes) -> Any | None:
-        """The stored result when ``raw`` are the bytes it was parsed from, else None."""
+    def same_bytes(self, rel: str, raw: bytes, info: os.stat_result, read_at_ns: int) -> Any | None:
+        """The stored result when ``raw`` (read at ``read_at_ns``, status ``info``) are the bytes it was
+        parsed from, else None; a hit notes the new status, so the next load may trust it."""
         entry = self._entries.get(rel)
-        if entry is None or entry.digest != hashlib.blake2b(raw, digest_size=16).digest():
+        if entry is None or entry.digest != _digest(raw):
             return None
+        entry.status, entry.read_at_ns = file_status(info), read_at_ns
         self._used.add(rel)
         return entry.result
 
     def store(self, rel: str, info: os.stat_result, raw: bytes, read_at_ns: int, result: Any) -> None:
         """Remember ``result`` for ``raw``, read at ``read_at_ns`` from a file with status ``info``."""
-        self._entries[rel] = _Entry(file_status(info), hashlib.blake2b(raw, digest_size=16).digest(), read_at_ns, result)
+        self._entries[rel] = _Entry(file_status(info), _digest(raw), read_at_ns, result)
         self._used.add(rel)
-
-    def refresh(self, rel: str, info: os.stat_result, read_at_ns: int) -> None:
-        """The bytes were read again and were the same: note the new status."""
-        entry = self._entries.get(rel)
-        if entry is not None:
-            entry.status, entry.read_at_ns = file_status(info), read_at_ns
+        self.parsed.append(rel)
 
     def finish(self) -> None:
         """Forget files the last load did not see (deleted or renamed)."""
         for rel in [r for r in self._entries if r not in self._used]:
             del self._entries[rel]
-
-
-def now_ns() -> int:
-    return time.time_ns()
 
 
 class IdentityMemo:

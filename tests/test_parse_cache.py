@@ -76,8 +76,8 @@ def test_the_racy_window_rule(tmp_path: Path) -> None:
     assert cache.unchanged("datei.md", info) is None
     cache.store("datei.md", info, path.read_bytes(), changed_at + 3_000_000_000, "result")  # read 3 s after it
     assert cache.unchanged("datei.md", info) == "result"
-    assert cache.same_bytes("datei.md", b"other bytes") is None
-    assert cache.same_bytes("datei.md", path.read_bytes()) == "result"
+    assert cache.same_bytes("datei.md", b"other bytes", info, changed_at + 3_000_000_000) is None
+    assert cache.same_bytes("datei.md", path.read_bytes(), info, changed_at + 3_000_000_000) == "result"
 
 
 def test_a_deleted_file_is_forgotten_and_a_new_one_parsed(tmp_path: Path) -> None:
