@@ -94,39 +94,15 @@ class ParseCache:
             del self._entries[rel]
 
 
-class IdentityMemo:
-    """Results of a pure function by the identity of its arguments, for one rebuild to the next.
-
-    The parse cache hands out the same document object while a file is unchanged,
-    so the preview validates only the documents that are new. The arguments are
-    kept alive here, so an ``id`` cannot be reused by another object while its
-    entry exists; entries not used by the last rebuild are dropped.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
-        self._next: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
-
-    def call(self, function: Callable[..., R], *arguments: Any) -> R:
-        key = (id(function), *map(id, arguments))
-        hit = self._entries.get(key) or self._next.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], (function, *arguments), strict=True)):
-            result: R = hit[1]
-        else:
-            result = function(*arguments)
-        self._next[key] = ((function, *arguments), result)
-        return result
-
-    def finish(self) -> None:
-        self._entries, self._next = self._next, {}
-
-
 class KeyedMemo:
-    """Values made from a record (``anchor``, compared by identity) and hashable other inputs.
+    """Values made from an object (``anchor``, compared by identity) and hashable other inputs.
 
-    The site model keeps each conference's and result's view here between rebuilds of
-    the preview, so an unchanged record keeps the same view object (and its pages the
-    same fingerprint input). Entries not used by the last rebuild are dropped.
+    The parse cache hands out the same document object while a file is unchanged, so
+    the preview validates only the documents that are new (anchor: the document); the
+    site model keeps each conference's and result's view (anchor: its record), so an
+    unchanged record keeps the same view object and its pages compare equal at once.
+    Anchors are kept alive here, so an ``id`` cannot be reused by another object
+    while its entry exists; entries not used by the last rebuild are dropped.
     """
 
     def __init__(self) -> None:
@@ -149,5 +125,5 @@ class ContentCache:
     """What the preview keeps between rebuilds of the content: parsed files, validated records, views."""
 
     files: ParseCache = field(default_factory=ParseCache)
-    records: IdentityMemo = field(default_factory=IdentityMemo)
+    records: KeyedMemo = field(default_factory=KeyedMemo)
     views: KeyedMemo = field(default_factory=KeyedMemo)

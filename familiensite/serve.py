@@ -156,7 +156,7 @@ class Preview:
         return self._apply(self.builder.rebuild())
 
     def rebuild_pages(self) -> bool:
-        """The pages first (what the browser shows), then ``complete`` for calendars, downloads and search."""
+        """The pages first (what the browser shows); ``finish_rest`` applies the rest, computed in a ``RestRunner``."""
         return self._apply(self.builder.rebuild_pages())
 
     def finish_rest(self, job: PendingRest, outcome: RestOutcome) -> bool:

@@ -7,6 +7,7 @@ the problems, each placed at the file, line, column and field it is about.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
@@ -19,7 +20,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 from . import messages as m
 from .load import Asset, LoadedContent, SourceDocument
 from .model import Conference, DistrictList, Home, Member, Network, Page, Result, SiteSettings
-from .parse_cache import IdentityMemo
+from .parse_cache import KeyedMemo
 from .problems import Problem, Severity
 from .slugs import slugify
 from .yamlstrict import Mapping, Node, Pos, Scalar, Sequence
@@ -262,7 +263,7 @@ def _intended_slug(document: SourceDocument) -> str:
 
 def _validate_collection(
     documents: list[SourceDocument], model: type[T], problems: list[Problem], broken: set[str] | None = None,
-    memo: IdentityMemo | None = None,
+    memo: KeyedMemo | None = None,
 ) -> list[_Checked[T]]:
     """Valid entries of one collection; the slugs of invalid files go into ``broken``."""
     checked: list[_Checked[T]] = []
@@ -270,7 +271,9 @@ def _validate_collection(
     # files named by their file name claim their slug first: a "slug:" that takes a name already
     # in use is reported at that field, not in the file it collides with
     for document in sorted(documents, key=lambda d: isinstance(d.data, Mapping) and "slug" in d.data.entries):
-        record, positions, found = memo.call(validate_record, document, model) if memo else validate_record(document, model)
+        record, positions, found = (
+            memo.get(document, (model,), functools.partial(validate_record, document, model)) if memo else validate_record(document, model)
+        )
         problems.extend(found)
         if record is None:
             if broken is not None:
@@ -329,7 +332,7 @@ def _image_problems(item: _Checked[Any], assets: dict[str, Asset]) -> list[Probl
     return found
 
 
-def validate_content(loaded: LoadedContent, today: date, memo: IdentityMemo | None = None) -> tuple[Content | None, list[Problem]]:
+def validate_content(loaded: LoadedContent, today: date, memo: KeyedMemo | None = None) -> tuple[Content | None, list[Problem]]:
     """Check every document and the references between them; ``today`` dates the review warning.
 
     ``memo`` (the preview's) reuses the records of documents it validated before (parse_cache.py).
