@@ -30,6 +30,7 @@ with the traceback printed for the developers.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -82,7 +83,8 @@ class RestOutcome:
     """What ``compute_rest`` produced: the complete result, or the traceback of a crash."""
 
     result: BuildResult | None
-    crashed: str
+    error: str  # "TypeError: …" of a crash, for the error page
+    crashed: str  # its traceback, for the terminal
     seconds: float
 
 
@@ -107,7 +109,8 @@ class PreviewBuilder:
         return self._guarded(self._rebuild)
 
     def rebuild_pages(self) -> RebuildReport:
-        """The first half only (content, model, pages), written at once; ``complete`` does the rest."""
+        """The first half only (content, model, pages), written at once; ``complete`` (or, in the
+        dev server, ``compute_rest`` and ``apply_rest``) does the rest."""
         return self._guarded(self._rebuild_pages)
 
     def complete(self) -> RebuildReport | None:
@@ -127,28 +130,33 @@ class PreviewBuilder:
         another thread while the next ``rebuild_pages`` runs (serve.py). Never raises."""
         started = time.perf_counter()
         try:
-            return RestOutcome(complete_outputs(job.pages, self.project, job.today), "", time.perf_counter() - started)
-        except Exception:  # noqa: BLE001 - a bug: reported by apply_rest like any crash of a rebuild
-            return RestOutcome(None, traceback.format_exc(), time.perf_counter() - started)
+            return RestOutcome(complete_outputs(job.pages, self.project, job.today), "", "", time.perf_counter() - started)
+        except Exception as error:  # noqa: BLE001 - a bug: reported by apply_rest like any crash of a rebuild
+            return RestOutcome(None, f"{type(error).__name__}: {error}", traceback.format_exc(), time.perf_counter() - started)
 
     def apply_rest(self, job: PendingRest, outcome: RestOutcome) -> RebuildReport | None:
         """Write the second half, unless a newer ``rebuild_pages`` made it stale (then None)."""
         if job is not self._pending:
             return None
         self._pending = None
-        if outcome.result is None:
-            problem = Problem("", 0, 0, "", m.text("preview_internal_error", detail=outcome.crashed.strip().rsplit("\n", 1)[-1]),
-                              m.hint("preview_internal_error"))
-            return RebuildReport([problem], False, self.base_path, crashed=outcome.crashed, seconds=outcome.seconds)
-        report = self._guarded(lambda: self._apply_rest(job, outcome.result))
+        result = outcome.result
+        if result is None:
+            report = self._crash_report(outcome.error, outcome.crashed)
+        else:
+            report = self._guarded(functools.partial(self._complete_report, job.pages, result))
         report.seconds += outcome.seconds
         return report
 
-    def _apply_rest(self, job: PendingRest, result: BuildResult | None) -> RebuildReport:
-        assert result is not None
+    def _complete_report(self, pages: BuildResult, result: BuildResult, rendered: tuple[str, ...] = ()) -> RebuildReport:
+        """The report of a complete rebuild; written (``_accept``) only when it has no errors."""
         if has_errors(result.problems):
-            return RebuildReport(result.problems, False, self.base_path)
-        return RebuildReport(result.problems, True, self.base_path, (), self._accept(job.pages, result))
+            return RebuildReport(result.problems, False, self.base_path, rendered)
+        changes = self._accept(pages, result)  # sets base_path first
+        return RebuildReport(result.problems, True, self.base_path, rendered, changes)
+
+    def _crash_report(self, detail: str, crashed: str) -> RebuildReport:
+        problem = Problem("", 0, 0, "", m.text("preview_internal_error", detail=detail), m.hint("preview_internal_error"))
+        return RebuildReport([problem], False, self.base_path, crashed=crashed)
 
     def _guarded(self, step: Callable[[], RebuildReport]) -> RebuildReport:
         started = time.perf_counter()
@@ -156,9 +164,7 @@ class PreviewBuilder:
             report = step()
         except Exception as error:  # noqa: BLE001 - a bug, not bad content: keep serving, show it, print the traceback
             self._pending = None
-            problem = Problem("", 0, 0, "", m.text("preview_internal_error", detail=f"{type(error).__name__}: {error}"),
-                              m.hint("preview_internal_error"))
-            report = RebuildReport([problem], False, self.base_path, crashed=traceback.format_exc())
+            report = self._crash_report(f"{type(error).__name__}: {error}", traceback.format_exc())
         report.seconds = time.perf_counter() - started
         return report
 
@@ -173,11 +179,7 @@ class PreviewBuilder:
         pages, today, rendered = self._first_half()
         if pages.content is None:
             return RebuildReport(pages.problems, False, self.base_path, rendered)
-        result = complete_outputs(pages, self.project, today)
-        if has_errors(result.problems):
-            return RebuildReport(result.problems, False, self.base_path, rendered)
-        changes = self._accept(pages, result)
-        return RebuildReport(result.problems, True, self.base_path, rendered, changes)
+        return self._complete_report(pages, complete_outputs(pages, self.project, today), rendered)
 
     def _rebuild_pages(self) -> RebuildReport:
         pages, today, rendered = self._first_half()
