@@ -152,14 +152,25 @@ class CachedMarkdown:
         self.base_path = base_path
         self._salt = markdown_salt(base_path)
         self._renderer: MarkdownRenderer | None = None
+        self._keys: dict[int, tuple[str, str]] = {}  # id(text) → (text, key), see _key
+        self._keys_used: dict[int, tuple[str, str]] = {}
 
     def start_build(self) -> None:
         """A long-lived instance (the preview) between builds: what the last build used is what is known."""
         if self._used:
             self._stored, self._used = self._used, {}
+        self._keys, self._keys_used = self._keys_used, {}
 
     def _key(self, text: str) -> str:
-        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20, key=self._salt[:64]).hexdigest()
+        # The preview hands over the same text object while its file is unchanged (parse_cache.py):
+        # hashing 10,000 bodies on every save cost more than rendering the edited one.
+        known = self._keys_used.get(id(text)) or self._keys.get(id(text))
+        if known is not None and known[0] is text:
+            key = known[1]
+        else:
+            key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20, key=self._salt[:64]).hexdigest()
+        self._keys_used[id(text)] = (text, key)
+        return key
 
     def _render_uncached(self, text: str) -> str:
         if self._renderer is None:

@@ -175,7 +175,7 @@ class PageCache:
         """
         template_digest = self._closure_digest.get(spec.template, "missing:" + spec.template)
         cached = self._pages.get(spec.output)
-        if cached is not None and cached.template_digest == template_digest and self._site_unchanged(cached.site, site) and cached.spec == spec:
+        if cached is not None and cached.template_digest == template_digest and self._site_unchanged(cached.site, site) and (cached.spec is spec or cached.spec == spec):
             return cached.data
         data = render_page(env, site, spec)
         self._pages[spec.output] = _Page(template_digest, site, spec, data)

@@ -122,8 +122,9 @@ class KeyedMemo:
 
 @dataclass(slots=True)
 class ContentCache:
-    """What the preview keeps between rebuilds of the content: parsed files, validated records, views."""
+    """What the preview keeps between rebuilds of the content: parsed files, validated records, views, page specs."""
 
     files: ParseCache = field(default_factory=ParseCache)
     records: KeyedMemo = field(default_factory=KeyedMemo)
     views: KeyedMemo = field(default_factory=KeyedMemo)
+    pages: KeyedMemo = field(default_factory=KeyedMemo)  # item pages with their structured data (structured_data.py)

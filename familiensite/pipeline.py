@@ -67,7 +67,7 @@ def render_pages(
     if content is None:
         return BuildResult(problems)
     markdown = prepared_markdown(content, project, keep=markdown)  # cache.py: rendered Markdown by content hash
-    model = add_structured_data(build_site_model(content, today, markdown, cache.views if cache else None))
+    model = add_structured_data(build_site_model(content, today, markdown, cache.views if cache else None), cache.pages if cache else None)
     markdown.save()
     try:
         env = env or make_environment(project / "templates", template_cache(project))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -11,6 +12,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 
 
+@functools.lru_cache(maxsize=65_536)  # the preview slugs every file name again on each save
 def slugify(text: str) -> str:
     """``Linden-Süd`` → ``linden-sued``; ``Straße`` → ``strasse``.
 

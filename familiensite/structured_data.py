@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .sitemodel import AddressView, ConferenceView, Link, MemberView, NetworkView, SiteModel, SiteView
+from .parse_cache import KeyedMemo
+from .sitemodel import AddressView, ConferenceView, Link, MemberView, NetworkView, PageSpec, SiteModel, SiteView
 
 JsonObject = dict[str, Any]
 
@@ -103,19 +104,37 @@ def member_organisation(site: SiteView, member: MemberView, page_url: str) -> Js
     return result
 
 
-def add_structured_data(model: SiteModel) -> SiteModel:
-    """The model with each page's JSON-LD: breadcrumbs everywhere, events and organisations where shown."""
+def _with_structured_data(site: SiteView, spec: PageSpec) -> PageSpec:
+    data: list[JsonObject] = []
+    if spec.output != "404.html":
+        data.append(breadcrumb_list(site, spec.breadcrumbs, Link(spec.url, spec.title)))
+    conference = spec.records.get("conference")
+    if isinstance(conference, ConferenceView):
+        data.extend(conference_events(site, conference, site.timezone))
+    network = spec.records.get("network")
+    if isinstance(network, NetworkView) and spec.template == "network.html":
+        data.extend(member_organisation(site, member, spec.url) for member in network.members)
+    return PageSpec(spec.template, spec.output, spec.url, spec.title, spec.description, spec.breadcrumbs, spec.source,
+                    spec.records, tuple(data))
+
+
+def add_structured_data(model: SiteModel, memo: KeyedMemo | None = None) -> SiteModel:
+    """The model with each page's JSON-LD: breadcrumbs everywhere, events and organisations where shown.
+
+    ``memo``: the preview's (parse_cache.ContentCache.pages). A conference's or result's page
+    whose view and page fields are those of the last rebuild is that rebuild's spec object,
+    so nothing is computed for it and the page cache (incremental.py) compares it by identity.
+    """
     site = model.site
+    site_key = (site.origin, site.organisation, site.base_url, site.timezone)  # what the JSON-LD reads of the site
     pages = []
     for spec in model.pages:
-        data: list[JsonObject] = []
-        if spec.output != "404.html":
-            data.append(breadcrumb_list(site, spec.breadcrumbs, Link(spec.url, spec.title)))
-        conference = spec.records.get("conference")
-        if isinstance(conference, ConferenceView):
-            data.extend(conference_events(site, conference, site.timezone))
-        network = spec.records.get("network")
-        if isinstance(network, NetworkView) and spec.template == "network.html":
-            data.extend(member_organisation(site, member, spec.url) for member in network.members)
-        pages.append(dataclasses.replace(spec, structured_data=tuple(data)))
+        view = spec.records.get("conference") or spec.records.get("result")
+        if memo is None or view is None or len(spec.records) != 1:
+            pages.append(_with_structured_data(site, spec))
+            continue
+        key = (spec.template, spec.output, spec.url, spec.title, spec.description, spec.breadcrumbs, spec.source, *site_key)
+        pages.append(memo.get(view, key, functools.partial(_with_structured_data, site, spec)))
+    if memo is not None:
+        memo.finish()
     return dataclasses.replace(model, pages=tuple(pages))
