@@ -1,12 +1,14 @@
-"""The Pagefind index, kept in the build cache while the pages it indexes stay the same.
+"""The Pagefind index, kept in the build cache bundle by bundle while a bundle's pages stay the same.
 
-Pagefind reads every page again and takes seconds for thousands of them; its
-bundle is a function of the pages' bytes, the base path, the language, the
-options in search_index.py and the Pagefind binary. All of these are hashed
-into the key, so any change runs Pagefind again; an unchanged site (a CI build
-with the cache of the last one, a build that only changed the sitemap) reuses
-the bundle. Only a successful index is kept, in ``search.v1.marshal`` of the
-cache folder (cache.py), and only the last one.
+Pagefind reads every page again and takes seconds for a thousand of them. The index
+is made in bundles (search_bundles.py); a bundle is a function of its folder, its
+pages' paths and bytes, the base path, the language, the options in search_index.py
+and the Pagefind binary. All of these are hashed into the bundle's key, so a bundle
+with any change is indexed again and every other one is reused: an edit re-indexes
+its own bundle (and the primary one when an overview changed), an unchanged site (a
+CI build with the cache of the last one, a build that only changed the sitemap)
+none. Only successful indexes are kept, in ``search.v2.marshal`` of the cache folder
+(cache.py): a dict key → the bundle's files, holding the last build's bundles only.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from . import search_index
 from .cache import cache_folder, write_blob
 from .problems import Problem
 from .render import Output
+from .search_bundles import SearchBundle, search_bundles
 from .sitemodel import SiteModel
 
-SEARCH_FILE = "search.v1.marshal"
+SEARCH_FILE = "search.v2.marshal"
 
 
-def search_key(outputs: dict[str, Output], model: SiteModel) -> str | None:
-    """Hash of everything the bundle depends on, or None without a Pagefind binary."""
+def _common_key(model: SiteModel) -> bytes | None:
+    """Hash of what every bundle depends on, or None without a Pagefind binary."""
     executable = search_index.pagefind_executable()
     if executable is None:
         return None
@@ -37,28 +40,53 @@ def search_key(outputs: dict[str, Output], model: SiteModel) -> str | None:
     hasher.update(f"{executable}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     hasher.update(Path(search_index.__file__).read_bytes())
     hasher.update(f"\0{model.site.base_path}\0{model.site.language}\0".encode())
-    for spec in model.pages:  # every page, indexed or not: a superset of the input is safe
-        data = outputs.get(spec.output)
-        hasher.update(f"{spec.template}\0{spec.output}\0".encode())
+    return hasher.digest()
+
+
+def bundle_key(common: bytes, outputs: dict[str, Output], bundle: SearchBundle) -> str:
+    """Hash of everything one bundle depends on: ``common`` (``_common_key``), its folder and its pages."""
+    hasher = hashlib.sha256(common)
+    hasher.update(f"{bundle.folder}\0".encode())
+    for path in bundle.pages:
+        data = outputs.get(path)
+        hasher.update(f"{path}\0".encode())
         hasher.update(data if isinstance(data, bytes) else b"\0-")
+        hasher.update(b"\0")
     return hasher.hexdigest()
 
 
-def cached_search_index(outputs: dict[str, Output], model: SiteModel, project: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """``search_index.build_search_index``, or its last result when the key is the same."""
-    folder = cache_folder(project)
-    key = search_key(outputs, model) if folder is not None else None
-    if folder is None or key is None:
-        return search_index.build_search_index(outputs, model)
-    path = folder / SEARCH_FILE
+def _stored(path: Path) -> dict[str, dict[str, bytes]]:
     try:
         with path.open("rb") as stream:
-            stored_key, files = marshal.load(stream)
-        if stored_key == key and isinstance(files, dict):
-            return dict(files), []
+            stored = marshal.load(stream)
     except (OSError, EOFError, ValueError, TypeError):
-        pass
-    files, problems = search_index.build_search_index(outputs, model)
-    if not problems:
-        write_blob(path, marshal.dumps((key, dict(sorted(files.items())))))
-    return files, problems
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {key: files for key, files in stored.items() if isinstance(key, str) and isinstance(files, dict)}
+
+
+def cached_search_index(outputs: dict[str, Output], model: SiteModel, project: Path) -> tuple[dict[str, bytes], list[Problem]]:
+    """``search_index.build_search_index``, with every bundle whose key is unchanged taken from the last build."""
+    folder = cache_folder(project)
+    common = _common_key(model) if folder is not None else None
+    if folder is None or common is None:
+        return search_index.build_search_index(outputs, model)
+    path = folder / SEARCH_FILE
+    stored = _stored(path)
+    kept: dict[str, dict[str, bytes]] = {}
+    files: dict[str, bytes] = {}
+    indexed = False
+    for bundle in search_bundles(model.pages):
+        key = bundle_key(common, outputs, bundle)
+        bundle_files = stored.pop(key, None)  # what is left in ``stored`` afterwards is out of date
+        if bundle_files is None:
+            bundle_files, problems = search_index.index_bundle(outputs, model, bundle)
+            if problems:
+                return {}, problems
+            indexed = True
+        kept[key] = bundle_files
+        files.update(bundle_files)
+    if indexed or stored:
+        write_blob(path, marshal.dumps(kept))
+    return files, []

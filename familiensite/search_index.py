@@ -8,10 +8,13 @@ bundle goes through the same link check and atomic publish as every other file, 
 site/ is touched here. The 404 page and the search page itself are not indexed. Pagefind's
 output is byte-identical for identical pages (tests/test_search_index.py checks it).
 
-Pagefind's memory (about 150 KB per page at 10,000 pages, in its own process) is most of a
+Pagefind's memory (about 150 KB per page, in its own process, all pages at once) is most of a
 large build's peak; writing only each page's ``<main>`` gives the same bundle but saves neither
 its memory nor its time, and the ``pagefind`` Python API runs the same indexer, so the pages
-are written whole. This process gives its free heap back before Pagefind starts.
+are written whole. Instead a large site is indexed in bundles of about 1,000 pages
+(search_bundles.py decides which), one run after the other, each on a temporary folder with
+only its pages: the peak is one bundle's. The search page merges them in the browser. This
+process gives its free heap back before each run.
 
 Only the JavaScript API of the bundle is used (templates/assets/search.js): the bundled UIs are
 left out of the outputs.
@@ -28,11 +31,11 @@ from . import messages as m
 from .parallel import release_free_memory
 from .problems import Problem
 from .render import Output
-from .sitemodel import SEARCH_BUNDLE, SiteModel
+from .search_bundles import SearchBundle, search_bundles
+from .sitemodel import SiteModel
 
-NOT_INDEXED = {"404.html", "search.html"}  # templates whose pages are not search results
 UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-TIMEOUT_SECONDS = 120  # plus TIMEOUT_PER_PAGE for every page: a large site must not fail for its size
+TIMEOUT_SECONDS = 120  # per run, plus TIMEOUT_PER_PAGE for every page of its bundle: a large site must not fail for its size
 TIMEOUT_PER_PAGE = 0.05
 
 
@@ -86,37 +89,48 @@ def stop_running() -> None:
 
 
 def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[dict[str, bytes], list[Problem]]:
-    """The Pagefind bundle as output path → bytes, or a problem saying why there is none."""
+    """Every bundle of the index (search_bundles.py) as output path → bytes, or a problem saying why there is none."""
+    files: dict[str, bytes] = {}
+    for bundle in search_bundles(model.pages):
+        bundle_files, problems = index_bundle(outputs, model, bundle)
+        if problems:
+            return {}, problems
+        files.update(bundle_files)
+    return files, []
+
+
+def index_bundle(outputs: dict[str, Output], model: SiteModel, bundle: SearchBundle) -> tuple[dict[str, bytes], list[Problem]]:
+    """One Pagefind run over the pages of ``bundle``: its files below ``bundle.folder``, or a problem."""
     executable = pagefind_executable()
     if executable is None:
         return {}, [_problem("Das Programm Pagefind ist nicht installiert (Python-Paket „pagefind[bin]“).")]
     base = model.site.base_path
     with tempfile.TemporaryDirectory(prefix="familiensite-search-") as temporary:
         site = Path(temporary) / "site"
-        bundle = Path(temporary) / "bundle"
+        output = Path(temporary) / "bundle"
         pages = site.joinpath(*base.strip("/").split("/")) if base.strip("/") else site
-        for spec in model.pages:
-            data = outputs.get(spec.output)
-            if spec.template in NOT_INDEXED or not isinstance(data, bytes):
+        for path in bundle.pages:
+            data = outputs.get(path)
+            if not isinstance(data, bytes):
                 continue
-            target = pages / spec.output
+            target = pages / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         command = [
-            str(executable), "--site", str(site), "--output-path", str(bundle), "--root-selector", "main",
+            str(executable), "--site", str(site), "--output-path", str(output), "--root-selector", "main",
             "--force-language", model.site.language, "--silent",
         ]
         release_free_memory()  # Pagefind's own memory adds to this process's in the build's peak
         try:
-            returncode, stdout, stderr = _run(command, TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * len(model.pages))
+            returncode, stdout, stderr = _run(command, TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * len(bundle.pages))
         except (OSError, subprocess.TimeoutExpired) as error:
             return {}, [_problem(str(error))]
-        if returncode != 0 or not (bundle / "pagefind.js").is_file():
+        if returncode != 0 or not (output / "pagefind.js").is_file():
             detail = (stderr or stdout).decode("utf-8", "replace").strip() or f"Rückgabewert {returncode}"
             return {}, [_problem(detail)]
         files = {
-            SEARCH_BUNDLE + path.relative_to(bundle).as_posix(): path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
+            bundle.folder + path.relative_to(output).as_posix(): path.read_bytes()
+            for path in sorted(output.rglob("*"))
             if path.is_file() and not path.name.startswith(UNUSED_FILES)
         }
     return files, []

@@ -19,6 +19,7 @@ from .model import AccessibilityStatement, Address, Conference, Contact, Image, 
 from .netmap import NetworkMap, Place, build_network_map
 from .opendata import open_data_view
 from .parse_cache import KeyedMemo
+from .search_bundles import SEARCH_BUNDLE, search_bundles
 from .validate import Content, Entry
 
 FORMAT_LABELS = {"district": "Familienkonferenz im Stadtteil", "online": "Online-Familienkonferenz", "citywide": "Stadtweite Familienkonferenz"}
@@ -34,7 +35,6 @@ MEDIA_FOLDER = "medien"
 CALENDAR_FILE = "termine.ics"  # the site's upcoming dates, and each conference's dates in its folder
 FEED_FILE = "feed.atom"
 SEARCH_PAGE = "suche/"
-SEARCH_BUNDLE = "pagefind/"  # Pagefind's index and script (search_index.py)
 OPEN_DATA_PAGE = "daten/"
 
 
@@ -492,6 +492,10 @@ class _Builder:
         crumbs_home = (self.home_crumb,)
         conf_list = Link(self.url("familienkonferenzen/"), "Familienkonferenzen")
         result_list = Link(self.url("ergebnisse/"), "Ergebnisse")
+        # The search page lists the bundles of the index (search_bundles.py), known once every page is.
+        search_records: dict[str, object] = {
+            "lists": (conf_list, result_list, Link(self.url("netzwerk/"), network.name)), "bundle": self.url(SEARCH_BUNDLE),
+        }
         specs: list[PageSpec] = [
             PageSpec(
                 "home.html", "index.html", self.base, home_meta.title, home_meta.description or site_description, (), content.home.source,
@@ -522,8 +526,7 @@ class _Builder:
             PageSpec("404.html", "404.html", self.url("404.html"), "Seite nicht gefunden", site_description, crumbs_home, "", {}),
             PageSpec(
                 "search.html", SEARCH_PAGE + "index.html", self.url(SEARCH_PAGE), "Suche",
-                f"Volltextsuche über alle Seiten von „{content.site.title}“.", crumbs_home, "",
-                {"lists": (conf_list, result_list, Link(self.url("netzwerk/"), network.name)), "bundle": self.url(SEARCH_BUNDLE)},
+                f"Volltextsuche über alle Seiten von „{content.site.title}“.", crumbs_home, "", search_records,
             ),
             PageSpec(
                 "open_data.html", OPEN_DATA_PAGE + "index.html", self.url(OPEN_DATA_PAGE), "Offene Daten",
@@ -550,6 +553,7 @@ class _Builder:
                 PageSpec(PAGE_TYPE_TEMPLATES.get(page.type, "page.html"), f"{page.slug}/index.html", page.url, page.title,
                          description or page.teaser or site_description, crumbs_home, source, {"free_page": page})
             )
+        search_records["bundles"] = tuple(self.url(bundle.folder) for bundle in search_bundles(specs)[1:])
         assets = tuple((f"{MEDIA_FOLDER}/{path}", asset) for path, asset in sorted(content.assets.items()))
         return SiteModel(site, tuple(specs), assets, tuple(conferences), tuple(results), network)
 

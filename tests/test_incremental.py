@@ -236,6 +236,18 @@ def test_preview_equals_full_build_after_every_edit(tmp_path: Path, name: str, h
         checker.rebuild_and_compare(halves)
 
 
+@pytest.mark.parametrize("halves", [False, True], ids=["rebuild", "pages-then-rest"])
+def test_preview_equals_full_build_with_the_search_index_in_bundles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, halves: bool) -> None:
+    # search_bundles.py with bundles of 2 pages: 11 indexed pages in 6 buckets, 10 in 5 after the delete, 11 again after the add.
+    monkeypatch.setenv("FAMILIENSITE_SEARCH_BUNDLE_PAGES", "2")
+    checker = Checker(tmp_path)
+    checker.rebuild_and_compare()
+    assert any(path.startswith("pagefind/teil-") for path in tree(checker.preview))
+    for edit in ("edit_conference_body", "delete_conference", "add_conference", "edit_conference_title"):
+        EDITS[edit](checker.project)
+        checker.rebuild_and_compare(halves)
+
+
 # No shrinking: each example costs seconds, and a failing sequence is printed (and reproducible: derandomize) as it is.
 @settings(max_examples=4, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])

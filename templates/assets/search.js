@@ -6,16 +6,28 @@ const input = document.getElementById("suche-eingabe");
 const notice = document.getElementById("suche-hinweis");
 const status = document.getElementById("suche-status");
 const list = document.getElementById("suche-treffer");
-let pagefind = null;
+let loading = null; // the promise of the Pagefind module, initialised and with every bundle merged
 
-async function engine() {
-  if (pagefind === null) {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-    // The index holds full paths (/familie/…): no base URL in front of them.
-    await pagefind.options({ baseUrl: "/" });
-    await pagefind.init();
+async function load() {
+  const pagefind = await import(form.dataset.bundle + "pagefind.js");
+  // The index holds full paths (/familie/…): no base URL in front of them.
+  await pagefind.options({ baseUrl: "/" });
+  await pagefind.init();
+  // A large site's index comes in several bundles (search_bundles.py): the others are merged into
+  // this one, and a search ranks the hits of all of them together.
+  for (const bundle of (form.dataset.bundles || "").split(" ").filter(Boolean)) {
+    await pagefind.mergeIndex(bundle, { baseUrl: "/" });
   }
   return pagefind;
+}
+
+function engine() {
+  // Once per page, also when a second search starts while the first is still loading (merging a
+  // bundle twice would list its hits twice). A failure stays: the page says so (see run).
+  if (loading === null) {
+    loading = load();
+  }
+  return loading;
 }
 
 // Pagefind's excerpt is HTML-escaped text with <mark> around the hits: rebuild it from nodes.

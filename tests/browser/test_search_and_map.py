@@ -7,6 +7,11 @@ from urllib.parse import quote
 
 import pytest
 
+from familiensite.pipeline import build_project
+from familiensite.search_bundles import PAGES_ENV, search_bundles
+from tests.conftest import TODAY
+from tests.support.bundled_site import BUNDLE_PAGES, HOME_WORD, WORDS, bundled_project, conference_output
+
 pytestmark = pytest.mark.browser
 
 HITS = "#suche-treffer li h2 a"
@@ -61,6 +66,33 @@ def test_without_javascript_the_search_page_says_so_and_links_the_lists(browser,
         page.wait_for_url("**/netzwerk/")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def bundled_server(serve_static, tmp_path_factory: pytest.TempPathFactory):
+    """A small site whose index is in several bundles (tests/support/bundled_site.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PAGES_ENV, str(BUNDLE_PAGES))
+        project = bundled_project(tmp_path_factory.mktemp("bundled") / "project")
+        result = build_project(project, project / "site", today=TODAY)
+    assert result.written and result.model is not None, [p.message for p in result.problems]
+    return serve_static(project / "site"), search_bundles(result.model.pages, BUNDLE_PAGES)
+
+
+def test_a_search_finds_pages_of_every_bundle(open_page, bundled_server) -> None:
+    server, bundles = bundled_server
+    assert len(bundles) >= 3
+    for bundle in bundles[1:]:  # a word found only in a page of a merged bundle
+        slug = next(s for s in WORDS if conference_output(s) in bundle.pages)
+        checked, hrefs = _search(open_page, server, WORDS[slug])
+        assert hrefs == [f"/familie/familienkonferenzen/{slug}/"], (bundle.folder, hrefs)
+        assert any(f"/familie/{bundle.folder}pagefind-entry.json?" in r.url for r in checked.requests)  # merged
+        checked.assert_clean()  # same origin only, no console errors, no CSP violation
+    checked, hrefs = _search(open_page, server, HOME_WORD)  # in the primary bundle
+    assert hrefs == ["/familie/"]
+    checked.assert_clean()
+    _, hrefs = _search(open_page, server, "Familienkonferenz")  # hits from several bundles, once each
+    assert len(hrefs) == len(set(hrefs)) and {f"/familie/familienkonferenzen/{slug}/" for slug in WORDS} <= set(hrefs)
 
 
 def test_a_city_on_the_map_leads_to_its_entry(open_page, server) -> None:
