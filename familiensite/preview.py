@@ -173,7 +173,7 @@ class PreviewBuilder:
         env = self.cache.prepare(self.project / "templates")
         today = self.today or build_date()
         pages = render_pages(self.project, today, env=env, render=self.cache.render, markdown=self.markdown, cache=self.content_cache)
-        return pages, today, tuple(self.cache.rendered)
+        return pages, today, tuple(output for output in self.cache.rendered if output.endswith(".html"))  # the pages, not the sitemap
 
     def _rebuild(self) -> RebuildReport:
         pages, today, rendered = self._first_half()
