@@ -107,6 +107,22 @@ class ConferenceView:
 
 
 @dataclass(frozen=True, slots=True)
+class ConferenceCard:
+    """A conference as the lists and the home page show it: equal after an edit of its text, so they stay as they are."""
+
+    url: str
+    title: str
+    status: str
+    status_label: str
+    format_label: str
+    district: str | None
+    period: str | None
+    first_date: DateView | None
+    dates_note: str
+    teaser: str
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentView:
     title: str
     url: str
@@ -127,6 +143,18 @@ class ResultView:
     documents: tuple[DocumentView, ...]
     image: ImageView | None
     body_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResultCard:
+    """A result as the lists and the home page show it (see ConferenceCard)."""
+
+    url: str
+    title: str
+    subtitle: str | None
+    teaser: str
+    published_iso: str | None
+    published_label: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +376,18 @@ class _Builder:
             calendar_url=url + CALENDAR_FILE if dates else None,
         )
 
+    def conference_card(self, view: ConferenceView) -> ConferenceCard:
+        def make() -> ConferenceCard:
+            first = view.dates[0] if view.dates else None
+            return ConferenceCard(view.url, view.title, view.status, view.status_label, view.format_label, view.district,
+                                  view.period, first, view.dates_note, view.teaser)
+        return self.views.get(view, ("card",), make) if self.views is not None else make()
+
+    def result_card(self, view: ResultView) -> ResultCard:
+        def make() -> ResultCard:
+            return ResultCard(view.url, view.title, view.subtitle, view.teaser, view.published_iso, view.published_label)
+        return self.views.get(view, ("card",), make) if self.views is not None else make()
+
     def result(self, entry: Entry[Result], conference_titles: dict[str, str]) -> ResultView:
         if self.views is None:
             return self._result(entry, conference_titles)
@@ -496,15 +536,19 @@ class _Builder:
         search_records: dict[str, object] = {
             "lists": (conf_list, result_list, Link(self.url("netzwerk/"), network.name)), "bundle": self.url(SEARCH_BUNDLE),
         }
+        # The lists show cards, not views: a text edit changes a view but not its card (ConferenceCard).
+        upcoming_cards = tuple(self.conference_card(c) for c in upcoming)
+        past_cards = tuple(self.conference_card(c) for c in past)
+        result_cards = tuple(self.result_card(r) for r in results)
         specs: list[PageSpec] = [
             PageSpec(
                 "home.html", "index.html", self.base, home_meta.title, home_meta.description or site_description, (), content.home.source,
                 {
                     "intro_html": self.markdown.render(content.home.body),
                     "image": _image(home_meta.image, self.base),
-                    "upcoming": tuple(upcoming),
-                    "past": tuple(past),
-                    "results": tuple(results[:3]),
+                    "upcoming": upcoming_cards,
+                    "past": past_cards,
+                    "results": result_cards[:3],
                     "featured": tuple(by_slug[s] for s in home_meta.featured_pages),
                     "network": network,
                 },
@@ -512,11 +556,11 @@ class _Builder:
             PageSpec(
                 "conference_list.html", "familienkonferenzen/index.html", conf_list.url, "Familienkonferenzen",
                 f"Alle Familienkonferenzen in {content.site.city}: Stadtteile, Termine, Orte und Ansprechpersonen.", crumbs_home, "",
-                {"upcoming": tuple(upcoming), "past": tuple(past)},
+                {"upcoming": upcoming_cards, "past": past_cards},
             ),
             PageSpec(
                 "result_list.html", "ergebnisse/index.html", result_list.url, "Ergebnisse",
-                f"Ergebnisse der Familienkonferenzen in {content.site.city}.", crumbs_home, "", {"results": tuple(results)},
+                f"Ergebnisse der Familienkonferenzen in {content.site.city}.", crumbs_home, "", {"results": result_cards},
             ),
             PageSpec(
                 "network.html", "netzwerk/index.html", self.url("netzwerk/"), network.name,

@@ -290,6 +290,13 @@ def test_an_edited_conference_re_renders_its_page_the_lists_the_home_page_and_th
     assert not rendered & {"familienkonferenzen/linden-sued/index.html", "impressum/index.html", "netzwerk/index.html"}
 
 
+def test_an_edited_conference_text_re_renders_its_page_only(checker: Checker) -> None:
+    # The lists and the home page show cards (title, dates, teaser), not the text: they stay as they are.
+    edit_conference_body(checker.project)
+    report = checker.rebuild_and_compare()
+    assert report.rendered == ("familienkonferenzen/linden-sued/index.html",)
+
+
 def test_an_edited_template_re_renders_exactly_the_pages_that_use_it(checker: Checker) -> None:
     edit_conference_template(checker.project)
     report = checker.rebuild_and_compare()
