@@ -124,7 +124,7 @@ def render_site(
         outputs[output_path] = asset.source
     # Rendered like a page, so that the preview reuses it while no page comes, goes or moves.
     sitemap = PageSpec("sitemap.xml", "sitemap.xml", model.site.base_path + "sitemap.xml", "", "", (), "",
-                       {"pages": tuple(p for p in model.pages if p.output != "404.html")})
+                       {"urls": tuple(p.url for p in model.pages if p.output != "404.html")})
     outputs["sitemap.xml"] = render(env, site, sitemap)
     outputs["robots.txt"] = env.get_template("robots.txt").render(site=site).encode("utf-8")
     return outputs

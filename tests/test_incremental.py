@@ -295,6 +295,13 @@ def test_an_edited_conference_text_re_renders_its_page_only(checker: Checker) ->
     edit_conference_body(checker.project)
     report = checker.rebuild_and_compare()
     assert report.rendered == ("familienkonferenzen/linden-sued/index.html",)
+    assert checker.builder.cache.rendered == ["familienkonferenzen/linden-sued/index.html"]  # the sitemap too stayed
+
+
+def test_a_new_conference_re_renders_the_sitemap(checker: Checker) -> None:
+    add_conference(checker.project)
+    checker.rebuild_and_compare()
+    assert "sitemap.xml" in checker.builder.cache.rendered
 
 
 def test_an_edited_template_re_renders_exactly_the_pages_that_use_it(checker: Checker) -> None:
