@@ -69,7 +69,7 @@ def _spread(output: str) -> int:
 
 def search_bundles(pages: Iterable[IndexablePage], per_bundle: int | None = None) -> tuple[SearchBundle, ...]:
     """The bundles of the indexed pages, primary first; one (possibly empty) bundle at least."""
-    indexed = [page for page in pages if page.template not in NOT_INDEXED]
+    indexed = [page for page in pages if page.template not in NOT_INDEXED and page.output.endswith(".html")]  # Pagefind reads HTML only
     count = max(1, -(-len(indexed) // (per_bundle or pages_per_bundle())))
     buckets: list[list[str]] = [[] for _ in range(count)]
     for page in indexed:
