@@ -207,3 +207,15 @@ def test_an_address_written_in_markdown_becomes_an_address_element():
     )
     assert "<address>Landeshauptstadt Hannover<br>\nJoachimstraße 8<br>\n30159 Hannover</address>" in html
     assert "<p>Zeile eins<br>\nAm 30159 Tag kommt nichts.</p>" in html  # a sentence with a number is no address
+
+
+# --- text extraction ------------------------------------------------------------------------------
+
+# Block elements whose texts a text extractor joins without a space when nothing separates them in
+# the source: Pagefind's search excerpts read "ArtOnline-Familienkonferenz" for <dt>Art</dt><dd>Online…
+_JOINED_BLOCKS = re.compile(rb"</(dt|dd|li|th|td|p|h[1-6])><(dt|dd|li|th|td|p|h[1-6])[\s>]")
+
+
+def test_neighbouring_blocks_are_separated_by_whitespace_for_search_excerpts(real_site: Path, pages: list[SitePage]) -> None:
+    joined = {p.output: m.group(0).decode() for p in pages if (m := _JOINED_BLOCKS.search((real_site / p.output).read_bytes()))}
+    assert joined == {}
