@@ -7,6 +7,7 @@ Kept apart from pipeline.py so that `build.py check` imports only what it needs
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -33,9 +34,12 @@ def build_date() -> date:
 BASE_URL_VARIABLE = "FAMILIENSITE_BASE_URL"
 
 
-def check_content(project: Path, today: date | None = None, cache: ContentCache | None = None) -> tuple[Content | None, list[Problem]]:
-    """`check`: load and validate, nothing rendered or written (``cache``: the preview's, parse_cache.py)."""
-    loaded = load_content(project, cache.files if cache else None)
+def check_content(
+    project: Path, today: date | None = None, cache: ContentCache | None = None, changed: Collection[str] | None = None,
+) -> tuple[Content | None, list[Problem]]:
+    """`check`: load and validate, nothing rendered or written (``cache``: the preview's, parse_cache.py;
+    ``changed``: the paths its watcher reported changed since the last load, see load.load_content)."""
+    loaded = load_content(project, cache.files if cache else None, changed)
     content, problems = validate_content(loaded, today or build_date(), cache.records if cache else None)
     if cache is not None:
         cache.records.finish()

@@ -17,13 +17,21 @@ The change time (ctime) is in the key because no program can set it back, unlike
 the modification time (``cp -p``, ``rsync -t``). Parsing is a pure function of
 the bytes, so a reused result is the result a fresh parse would give
 (tests/test_incremental.py compares the preview with full builds).
+
+``FileIndex`` spares the dev server the walk as well: it keeps the file list of
+the last load and what load made of each file, and takes the paths the watcher
+reported changed since (serve.py), so a save costs a look at the saved file,
+not at 10,000 (see ``FileIndex`` for what makes it walk anyway).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
-from collections.abc import Callable
+import stat
+import unicodedata
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -57,6 +65,7 @@ class ParseCache:
         self._entries: dict[str, _Entry] = {}
         self._used: set[str] = set()
         self.parsed: list[str] = []  # files parsed (not reused) by the last load, for the tests and the terminal
+        self.index = FileIndex()  # the file list of the last load (load.py)
 
     def start(self) -> None:
         self._used = set()
@@ -92,6 +101,84 @@ class ParseCache:
         """Forget files the last load did not see (deleted or renamed)."""
         for rel in [r for r in self._entries if r not in self._used]:
             del self._entries[rel]
+
+
+def _walk_order(key: str) -> tuple[str, str]:
+    """The walk's order of files (load.py): by NFC path, NFC and NFD twins by their bytes."""
+    return (key if unicodedata.is_normalized("NFC", key) else unicodedata.normalize("NFC", key), key)
+
+
+@dataclass(slots=True)
+class FileIndex:
+    """What the last load found in content/, so that the next one need not walk it.
+
+    A full walk (load.py) fills it: every file's path in the walk's order, the folders
+    it went into, the folders that are symbolic links (reported, not entered), the
+    walk's own problems, and what each file added to the loaded content (``outcomes``:
+    a parsed document, an asset, problems). The dev server's watcher then reports which
+    paths changed (watch.py), and ``update`` brings the list up to date by looking at
+    those paths only; load looks at these files again and takes what the others added
+    as it is, without looking at them (not even their status: the watcher would have
+    reported a change).
+
+    ``update`` answers None, and load walks as it always did, whenever the reported
+    paths do not say for certain what the walk would find: a folder created,
+    deleted, renamed or reported at all, a symbolic link, a file in a folder the
+    last walk did not enter, anything that cannot be looked at, content/ itself.
+    Load also walks on the first load, when the watcher cannot account for
+    everything (``changed=None``: its start, the polling fallback, a rebuild after
+    its audit found a change nobody reported) and after a rebuild that crashed.
+    """
+
+    keys: list[str] = field(default_factory=list)  # file paths as the walk joined them, in the walk's order
+    outcomes: dict[str, Any] = field(default_factory=dict)  # key → what the file added to the loaded content
+    folders: frozenset[str] = frozenset()  # folders the walk entered, content/ included
+    links: frozenset[str] = frozenset()  # folders that are symbolic links
+    problems: tuple[Any, ...] = ()  # the walk's own problems
+    valid: bool = False  # False until a load completes (and after one that did not)
+    walks: int = 0  # full walks so far, for the tests
+
+    def fill(self, keys: list[str], folders: frozenset[str], links: frozenset[str], problems: tuple[Any, ...], outcomes: dict[str, Any]) -> None:
+        """The result of a full walk and of the load that followed it."""
+        self.keys, self.folders, self.links, self.problems, self.outcomes = keys, folders, links, problems, outcomes
+        self.walks += 1
+
+    def update(self, root: str, changed: Collection[str]) -> set[str] | None:
+        """Apply ``changed`` (paths relative to the project, as reported) to the file list: the keys of
+        the files to look at again, or None when only a walk can tell (the list is then unusable).
+
+        ``root`` is content/ as the walk names it; paths outside content/ and hidden ones are not its business.
+        """
+        fresh: set[str] = set()
+        for change in changed:
+            if change == "content":
+                return None
+            if not change.startswith("content/"):
+                continue
+            inner = change[len("content/"):]
+            if any(not part or part.startswith(".") for part in inner.split("/")):
+                continue  # hidden, as the walk skips it
+            key = f"{root}/{inner}"
+            if key in self.folders or key in self.links or key.rpartition("/")[0] not in self.folders:
+                return None
+            try:
+                info = os.lstat(key)
+            except FileNotFoundError:
+                if key in self.outcomes:  # deleted (or renamed away)
+                    del self.keys[self._position(key)]
+                    del self.outcomes[key]
+                continue
+            except OSError:
+                return None
+            if stat.S_ISDIR(info.st_mode) or stat.S_ISLNK(info.st_mode):
+                return None  # a new folder, or a link (the walk tells links to folders from links to files)
+            if key not in self.outcomes:
+                bisect.insort(self.keys, key, key=_walk_order)
+            fresh.add(key)
+        return fresh
+
+    def _position(self, key: str) -> int:
+        return bisect.bisect_left(self.keys, _walk_order(key), key=_walk_order)
 
 
 class KeyedMemo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -56,14 +57,14 @@ def render_project(
 
 def render_pages(
     project: Path, today: date, env: jinja2.Environment | None = None, render: PageRenderer = render_page,
-    markdown: CachedMarkdown | None = None, cache: ContentCache | None = None,
+    markdown: CachedMarkdown | None = None, cache: ContentCache | None = None, changed: Collection[str] | None = None,
 ) -> BuildResult:
     """The first half of ``render_project``: load, validate, site model and the HTML pages.
 
     The preview shows the edited page after this half and runs ``complete_outputs``
     afterwards (serve.py). ``content`` stays None when the content has errors.
     """
-    content, problems = check_content(project, today, cache)
+    content, problems = check_content(project, today, cache, changed)  # changed: reported by the dev server's watcher (load.py)
     if content is None:
         return BuildResult(problems)
     markdown = prepared_markdown(content, project, keep=markdown)  # cache.py: rendered Markdown by content hash
