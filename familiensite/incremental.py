@@ -182,6 +182,15 @@ class PageCache:
         self.rendered.append(spec.output)
         return data
 
+    def rerender(self, spec: PageSpec) -> bytes | None:
+        """``spec``'s page with the environment and site frame of its last rendering (quick_edit.py), or None."""
+        cached = self._pages.get(spec.output)
+        if cached is None or self.env is None:
+            return None
+        data = render_page(self.env, cached.site, spec)
+        self._pages[spec.output] = _Page(cached.template_digest, cached.site, spec, data)
+        return data
+
     def _site_unchanged(self, previous: SiteView, site: SiteView) -> bool:
         """``previous == site``, compared once per rebuild (every page shares the frame)."""
         if previous is site:
