@@ -25,6 +25,7 @@ from .search_bundles import SearchBundle, search_bundles
 from .sitemodel import SiteModel
 
 SEARCH_FILE = "search.v2.marshal"
+REPLACED_FILES = ("search.v1.marshal",)  # earlier formats: removed when this one is written
 
 
 def _common_key(model: SiteModel) -> bytes | None:
@@ -89,4 +90,9 @@ def cached_search_index(outputs: dict[str, Output], model: SiteModel, project: P
         files.update(bundle_files)
     if indexed or stored:
         write_blob(path, marshal.dumps(kept))
+        for name in REPLACED_FILES:
+            try:
+                (folder / name).unlink(missing_ok=True)
+            except OSError:  # like write_blob: a cache that cannot be tidied costs nothing but space
+                pass
     return files, []

@@ -233,3 +233,14 @@ def test_an_edit_re_indexes_its_own_bundle_and_the_primary_one_only_when_an_over
 
     source.write_text(conference_file(slug, WORDS[slug]), encoding="utf-8")  # back as at first: the cache kept only the last bundles
     assert sorted(map(sorted, build()[1])) == sorted([sorted(bundles[SEARCH_BUNDLE].pages), sorted(own.pages)])
+
+
+def test_the_cache_file_of_the_format_before_bundles_is_removed(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FAMILIENSITE_CACHE", raising=False)
+    project = make_site()
+    folder = cache_folder(project)
+    assert folder is not None
+    folder.mkdir(parents=True)
+    (folder / "search.v1.marshal").write_bytes(marshal.dumps(("alter-schlüssel", {"pagefind/pagefind.js": b"alt"})))
+    assert build_project(project, project / "site", today=TODAY).written
+    assert sorted(p.name for p in folder.glob("search.*")) == [SEARCH_FILE]
