@@ -22,7 +22,6 @@ import marshal
 import os
 import tempfile
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -30,10 +29,10 @@ from urllib.parse import urlsplit
 import jinja2
 import jinja2.bccache
 
-from .markdown_render import MarkdownRenderer
 from .parallel import parallel_map
 
 if TYPE_CHECKING:
+    from .markdown_render import MarkdownRenderer
     from .validate import Content
 
 CACHE_ENV = "FAMILIENSITE_CACHE"
@@ -68,7 +67,7 @@ def template_cache(project: Path) -> jinja2.BytecodeCache | None:
 
     Compiling the templates is most of the real site's rendering time (about 0.3 s of a
     1 s build). Jinja checks each file against its template's source; the file names add
-    the Jinja version and render.py's source (the environment's options live there), so
+    the Jinja version and templating.py's source (the environment's options live there), so
     other options or another Jinja compile afresh.
     """
     folder = cache_folder(project)
@@ -79,11 +78,13 @@ def template_cache(project: Path) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    salt = hashlib.sha256(f"{_version('jinja2')}\0".encode() + (Path(__file__).parent / "render.py").read_bytes()).hexdigest()[:16]
+    salt = hashlib.sha256(f"{jinja2.__version__}\0".encode() + (Path(__file__).parent / "templating.py").read_bytes()).hexdigest()[:16]
     return _TemplateBytecode(str(folder), f"{salt}-%s.cache")
 
 
 def _version(distribution: str) -> str:
+    from importlib import metadata  # here: the template compiler (templating.py) imports this module, and needs no versions
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:  # pragma: no cover - always installed
@@ -174,6 +175,8 @@ class CachedMarkdown:
 
     def _render_uncached(self, text: str) -> str:
         if self._renderer is None:
+            from .markdown_render import MarkdownRenderer  # here: the template compiler (templating.py) imports this module
+
             self._renderer = MarkdownRenderer(self.base_path)
         return self._renderer.render(text)
 

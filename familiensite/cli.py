@@ -82,9 +82,15 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         _print_problems(recorded, fmt)
         print(m.text("build_up_to_date", path=output), file=sys.stderr)
         return 0
+    from .templating import compile_in_background, wait_for_compiling
+
+    compile_in_background(root)  # beside importing, loading and validating (templating.py)
     from .pipeline import build_project
 
-    result = build_project(root, output, inputs=inputs)
+    try:
+        result = build_project(root, output, inputs=inputs)
+    finally:
+        wait_for_compiling(root / "templates")  # reaped even when the build stopped before rendering
     _print_problems(result.problems, fmt)
     if not result.written:
         print("Die Website wurde nicht verändert.", file=sys.stderr)

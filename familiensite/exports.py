@@ -12,8 +12,8 @@ from .cache import cache_folder
 from .calendar_export import render_calendars
 from .feed import render_feed
 from .opendata import render_open_data
-from .render import make_environment
 from .sitemodel import SiteModel
+from .templating import make_environment
 from .validate import Content
 
 

@@ -37,8 +37,9 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from .render import Output, make_environment, render_page
+from .render import Output, render_page
 from .sitemodel import PageSpec, SiteView
+from .templating import make_environment
 
 # What a written output is compared by: its bytes, or for a copied file (source, size, mtime_ns).
 Stamp = bytes | tuple[str, int, int]

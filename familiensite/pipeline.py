@@ -17,11 +17,12 @@ from .exports import render_exports
 from .linkcheck import check_links
 from .parse_cache import ContentCache
 from .problems import Problem, has_errors, sort_problems
-from .render import Output, PageRenderer, make_environment, render_page, render_site, template_problem
+from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .search_cache import cached_search_index
 from .sitemodel import SiteModel, build_site_model
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
+from .templating import make_environment
 from .validate import Content
 from .write import LockedError, PublishError, os_reason, publish
 

@@ -8,20 +8,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import json
 import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import jinja2
-from markupsafe import Markup
 
 from . import messages as m
 from .parallel import parallel_map
 from .problems import Problem
 from .sitemodel import PageSpec, SiteModel, SiteView
+from .templating import make_environment
 
 Output = bytes | Path  # bytes to write, or a file to copy as it is
 
@@ -31,25 +30,6 @@ class TemplateContext(TypedDict):
 
     site: SiteView
     page: PageSpec
-
-
-def make_environment(templates: Path, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    """The one Jinja environment: autoescape always on, undefined names are errors.
-
-    ``bytecode``: compiled templates kept between builds (cache.template_cache).
-    """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
-        bytecode_cache=bytecode,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["html"] = Markup  # only for HTML that markdown_render sanitised
-    env.filters["json_ld"] = json_for_script
-    return env
 
 
 def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:
@@ -67,14 +47,6 @@ def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:
     name = name.replace(os.sep, "/") or "?"
     detail = error.message or type(error).__name__
     return Problem(f"templates/{name}", line, 0, "", m.text("template_error", template=name, detail=detail), m.hint("template_error"))
-
-
-def json_for_script(value: Any) -> Markup:
-    """JSON safe inside <script>: no "</script>", "<!--" or line separators can break out."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)
 
 
 def _hashed(name: str, data: bytes) -> str:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from familiensite.incremental import diff_outputs, read_templates, template_dependencies
 from familiensite.pipeline import build_project
 from familiensite.preview import PreviewBuilder, RebuildReport
-from familiensite.render import make_environment
+from familiensite.templating import make_environment
 from tests.conftest import ROOT, TODAY, make_project
 
 Edit = Callable[[Path], None]
