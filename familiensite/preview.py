@@ -36,7 +36,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -104,14 +104,18 @@ class PreviewBuilder:
         self.later: dict[str, Output] = {}  # the second half's outputs (exports, search) of the last complete rebuild
         self._pending: PendingRest | None = None  # pages written, second half not yet applied
 
-    def rebuild(self) -> RebuildReport:
-        """Both halves, then one write: afterwards the folder equals a full build (or is left as it was)."""
-        return self._guarded(self._rebuild)
+    def rebuild(self, changed: Collection[str] | None = None) -> RebuildReport:
+        """Both halves, then one write: afterwards the folder equals a full build (or is left as it was).
 
-    def rebuild_pages(self) -> RebuildReport:
+        ``changed``: the paths (relative to the project) the dev server's watcher reported
+        changed since the last rebuild, so loading looks at those only (load.py); None: unknown.
+        """
+        return self._guarded(functools.partial(self._rebuild, changed))
+
+    def rebuild_pages(self, changed: Collection[str] | None = None) -> RebuildReport:
         """The first half only (content, model, pages), written at once; ``complete`` (or, in the
         dev server, ``compute_rest`` and ``apply_rest``) does the rest."""
-        return self._guarded(self._rebuild_pages)
+        return self._guarded(functools.partial(self._rebuild_pages, changed))
 
     def complete(self) -> RebuildReport | None:
         """The second half after ``rebuild_pages``: calendars, feed, open data, search, the link check.
@@ -164,25 +168,28 @@ class PreviewBuilder:
             report = step()
         except Exception as error:  # noqa: BLE001 - a bug, not bad content: keep serving, show it, print the traceback
             self._pending = None
+            self.content_cache.files.index.valid = False  # the reported changes may not have reached loading: walk next time
             report = self._crash_report(f"{type(error).__name__}: {error}", traceback.format_exc())
         report.seconds = time.perf_counter() - started
         return report
 
-    def _first_half(self) -> tuple[BuildResult, date, tuple[str, ...]]:
+    def _first_half(self, changed: Collection[str] | None) -> tuple[BuildResult, date, tuple[str, ...]]:
         self._pending = None
         env = self.cache.prepare(self.project / "templates")
         today = self.today or build_date()
-        pages = render_pages(self.project, today, env=env, render=self.cache.render, markdown=self.markdown, cache=self.content_cache)
+        pages = render_pages(
+            self.project, today, env=env, render=self.cache.render, markdown=self.markdown, cache=self.content_cache, changed=changed,
+        )
         return pages, today, tuple(output for output in self.cache.rendered if output.endswith(".html"))  # the pages, not the sitemap
 
-    def _rebuild(self) -> RebuildReport:
-        pages, today, rendered = self._first_half()
+    def _rebuild(self, changed: Collection[str] | None) -> RebuildReport:
+        pages, today, rendered = self._first_half(changed)
         if pages.content is None:
             return RebuildReport(pages.problems, False, self.base_path, rendered)
         return self._complete_report(pages, complete_outputs(pages, self.project, today), rendered)
 
-    def _rebuild_pages(self) -> RebuildReport:
-        pages, today, rendered = self._first_half()
+    def _rebuild_pages(self, changed: Collection[str] | None) -> RebuildReport:
+        pages, today, rendered = self._first_half(changed)
         if pages.content is None:
             return RebuildReport(pages.problems, False, self.base_path, rendered)
         assert pages.model is not None

@@ -6,10 +6,11 @@ A thin shell around preview.PreviewBuilder (the same pipeline as ``build``):
   (``/familie/``), answering like deploy/nginx.conf does (folder → index.html,
   folder without "/" → 301, anything else → 404 with the site's 404 page);
 * watches content/ and templates/ (site settings, content assets, stylesheet
-  included), rebuilds the pages once per burst of saves and only then tells the
-  browser to reload, through the livereload package's websocket and livereload.js;
-  calendars, downloads, the search index and the link check follow in a background
-  thread (``RestRunner``), so the edited page never waits for them;
+  included; watch.py: file system events, polling where there are none), rebuilds
+  the pages once per burst of saves, loading only the files that changed, and only
+  then tells the browser to reload, through the livereload package's websocket and
+  livereload.js; calendars, downloads, the search index and the link check follow in
+  a background thread (``RestRunner``), so the edited page never waits for them;
 * while the content has errors, answers every address with the German error page
   (status 500: the preview cannot show the site) and prints the same problems in
   the terminal; the next good save brings the site back. Nothing in the content or
@@ -18,8 +19,8 @@ A thin shell around preview.PreviewBuilder (the same pipeline as ``build``):
 Why not ``livereload.Server.watch``: its watcher runs tasks on the server's event
 loop once per 0.8 s poll, and it drops a reload that comes less than 3 s after the
 previous one (``LiveReloadHandler.DEFAULT_RELOAD_TIME``), so the second of two
-quick saves would never reach the browser. Here a thread polls, waits for the
-burst of saves to end (``Debounce``), rebuilds, and then calls livereload's
+quick saves would never reach the browser. Here a thread (watch.Watcher) waits
+for the burst of saves to end (``Debounce``), rebuilds, and then calls livereload's
 ``LiveReloadHandler.reload_waiters`` on the event loop. The HTTP side, the
 websocket protocol, the injected script and livereload.js are livereload's.
 """
@@ -31,8 +32,7 @@ import logging
 import os
 import signal
 import sys
-import threading
-import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,14 +48,10 @@ from . import messages as m
 from .preview import PendingRest, PreviewBuilder, RebuildReport, RestOutcome, render_error_page
 from .problems import Problem
 from .report import format_text
-from .search_index import stop_running
+from .watch import Snapshot, Watcher, snapshot, watched_roots
 from .write import LockedError, output_lock
 
 PREVIEW_FOLDER = Path(".cache") / "preview"
-WATCHED = ("content", "templates")
-QUIET_SECONDS = 0.1  # a burst of saves has ended when nothing changed for this long
-MAX_WAIT_SECONDS = 2.0  # rebuild anyway when saves never stop
-MIN_POLL_SECONDS = 0.05
 
 # livereload.Server's snippet: loads livereload.js from this server, which opens the websocket.
 LIVE_SCRIPT = (
@@ -72,61 +68,6 @@ CONTENT_TYPES = {  # as deploy/nginx.conf declares them
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
     ".avif": "image/avif", ".ico": "image/x-icon", ".pdf": "application/pdf", ".woff2": "font/woff2",
 }
-
-
-# --- watching -----------------------------------------------------------------------------------
-
-Snapshot = dict[str, tuple[int, int, int]]
-
-
-def snapshot(roots: list[Path]) -> Snapshot:
-    """Path → (mtime_ns, size, inode) of every file below ``roots``; hidden files are skipped, as load.py does."""
-    found: Snapshot = {}
-    stack = [r for r in roots if r.is_dir()]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:  # deleted while we looked
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    stack.append(Path(entry.path))
-                else:
-                    info = entry.stat()
-                    found[entry.path] = (info.st_mtime_ns, info.st_size, info.st_ino)
-            except OSError:
-                continue
-    return found
-
-
-class Debounce:
-    """Decides when a burst of changes is over: ``observe`` is fed each poll and says when to rebuild."""
-
-    def __init__(self, quiet: float = QUIET_SECONDS, max_wait: float = MAX_WAIT_SECONDS) -> None:
-        self.quiet = quiet
-        self.max_wait = max_wait
-        self._first: float | None = None
-        self._last: float | None = None
-
-    @property
-    def waiting(self) -> bool:
-        """A burst of changes has begun and not yet been rebuilt."""
-        return self._first is not None
-
-    def observe(self, now: float, changed: bool) -> bool:
-        if changed:
-            self._first = now if self._first is None else self._first
-            self._last = now
-        if self._first is None or self._last is None:
-            return False
-        if now - self._last >= self.quiet or now - self._first >= self.max_wait:
-            self._first = self._last = None
-            return True
-        return False
 
 
 # --- shared state -------------------------------------------------------------------------------
@@ -155,9 +96,12 @@ class Preview:
         """Rebuild all of it, update what is served, tell the terminal; True when the browser should reload."""
         return self._apply(self.builder.rebuild())
 
-    def rebuild_pages(self) -> bool:
-        """The pages first (what the browser shows); ``finish_rest`` applies the rest, computed in a ``RestRunner``."""
-        return self._apply(self.builder.rebuild_pages())
+    def rebuild_pages(self, changed: Collection[str] | None = None) -> bool:
+        """The pages first (what the browser shows); ``finish_rest`` applies the rest, computed in a ``RestRunner``.
+
+        ``changed``: the paths the watcher reported changed since the last rebuild (None: unknown).
+        """
+        return self._apply(self.builder.rebuild_pages(changed))
 
     def finish_rest(self, job: PendingRest, outcome: RestOutcome) -> bool:
         """Apply a second half computed in the background; True only when that changes what the
@@ -205,69 +149,6 @@ class Preview:
         seconds = f"{report.seconds:.2f}".replace(".", ",")
         print(m.text("preview_built", seconds=seconds, pages=len(report.rendered), written=len(report.changes.write),
                      deleted=len(report.changes.delete)), file=self.err, flush=True)
-
-
-class RestRunner(threading.Thread):
-    """Computes a rebuild's second half (calendars, downloads, search, link check) in the background."""
-
-    def __init__(self, preview: Preview, job: PendingRest) -> None:
-        super().__init__(name="preview-rest", daemon=True)
-        self.builder = preview.builder
-        self.job = job
-        self.outcome: RestOutcome | None = None
-
-    def run(self) -> None:
-        self.outcome = self.builder.compute_rest(self.job)
-
-
-class Watcher(threading.Thread):
-    """Polls the watched folders, rebuilds after each burst of saves, then asks the browsers to reload.
-
-    The pages are rebuilt here and the browser reloads at once; the rest of the rebuild
-    runs in a ``RestRunner`` and is applied on a later poll, unless a newer save has made
-    it stale by then. So a save never waits for the search index of the one before.
-    """
-
-    def __init__(self, preview: Preview, reload: Any, baseline: Snapshot) -> None:
-        super().__init__(name="preview-watcher", daemon=True)
-        self.preview = preview
-        self.reload = reload  # called (from this thread) after a rebuild that changed what is served
-        self.roots = [preview.project / name for name in WATCHED]
-        self.baseline = baseline
-        self.stopping = threading.Event()
-        self.rest: RestRunner | None = None
-
-    def run(self) -> None:
-        debounce = Debounce()
-        pending = self.baseline
-        interval = MIN_POLL_SECONDS
-        while not self.stopping.wait(interval):
-            started = time.monotonic()
-            current = snapshot(self.roots)
-            changed = current != pending
-            pending = current
-            # stat-ing 10,000 files takes a while: poll less often on large sites (at most 20 % of a core)
-            interval = max(MIN_POLL_SECONDS, 5 * (time.monotonic() - started))
-            if debounce.observe(time.monotonic(), changed) and current != self.baseline:
-                self.baseline = current  # taken before the rebuild: saves during it trigger the next one
-                if self.preview.rebuild_pages():
-                    self.reload()
-            self._follow_rest(quiet=not debounce.waiting and current == self.baseline)
-        if self.rest is not None:  # stopping: its result is not needed, and no indexer may outlive the server
-            stop_running()
-            self.rest.join(timeout=5)
-
-    def _follow_rest(self, quiet: bool) -> None:
-        """Apply a finished second half; start the next one while no save is waiting."""
-        if self.rest is not None and not self.rest.is_alive():
-            assert self.rest.outcome is not None
-            if self.preview.finish_rest(self.rest.job, self.rest.outcome):
-                self.reload()
-            self.rest = None
-        job = self.preview.builder.pending_rest()
-        if self.rest is None and quiet and job is not None:
-            self.rest = RestRunner(self.preview, job)
-            self.rest.start()
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
@@ -365,7 +246,7 @@ def serve(project: Path, port: int = 8000, today: date | None = None, out: TextI
     preview = Preview(project, today, out, err)
     try:
         with output_lock(preview.folder):
-            baseline = snapshot([project / name for name in WATCHED])
+            baseline = snapshot(watched_roots(project))  # saves during the first build are found by the watcher's first audit
             preview.rebuild()
             try:
                 sockets = netutil.bind_sockets(port, "127.0.0.1")

@@ -23,6 +23,7 @@ from familiensite.pipeline import build_project
 from familiensite.preview import PreviewBuilder, RebuildReport
 from familiensite.templating import make_environment
 from tests.conftest import ROOT, TODAY, make_project
+from tests.support.events import EventRecorder
 
 Edit = Callable[[Path], None]
 
@@ -53,10 +54,12 @@ class Checker:
         self.builder = PreviewBuilder(self.project, self.preview, TODAY)
         self.full_builds = 0
         self.last_good: dict[str, bytes] | None = None
+        self.events: EventRecorder | None = None  # when set, each rebuild gets the paths its events reported
 
     def rebuild_and_compare(self, halves: bool = False) -> RebuildReport:
         """``rebuild()``, or with ``halves`` the dev server's way: ``rebuild_pages()`` then ``complete()``."""
-        report = self._rebuild_in_halves() if halves else self.builder.rebuild()
+        changed = self.events.settle() if self.events is not None else None
+        report = self._rebuild_in_halves(changed) if halves else self.builder.rebuild(changed)
         assert not report.crashed, report.crashed
         self.full_builds += 1
         full_folder = self.root / f"full{self.full_builds}"
@@ -77,9 +80,9 @@ class Checker:
         return report
 
 
-    def _rebuild_in_halves(self) -> RebuildReport:
+    def _rebuild_in_halves(self, changed: frozenset[str] | None) -> RebuildReport:
         before = tree(self.preview) if self.preview.exists() else None
-        pages = self.builder.rebuild_pages()
+        pages = self.builder.rebuild_pages(changed)
         if not pages.ok:
             assert self.builder.complete() is None, "nothing to complete after a failed first half"
             return pages
@@ -209,11 +212,44 @@ def delete_asset(p: Path) -> None:
     (p / "content/bilder/zweites.svg").unlink(missing_ok=True)
 
 
+SVG = '<svg xmlns="http://www.w3.org/2000/svg"/>\n'
+
+
+def add_folder(p: Path) -> None:
+    folder = p / "content/bilder/neu"
+    folder.mkdir(exist_ok=True)
+    (folder / "bild.svg").write_text(SVG, encoding="utf-8")
+
+
+def rename_folder(p: Path) -> None:
+    if (p / "content/bilder/neu").exists():
+        (p / "content/bilder/neu").rename(p / "content/bilder/umbenannt")
+
+
+def link_folder(p: Path) -> None:
+    """A folder that is a symbolic link: an error (folder_symlink) until it is gone again."""
+    outside = p.parent / "draussen"
+    outside.mkdir(exist_ok=True)
+    (outside / "bild.svg").write_text(SVG, encoding="utf-8")
+    if not (p / "content/extern").is_symlink():
+        (p / "content/extern").symlink_to(outside, target_is_directory=True)
+
+
+def unlink_folder(p: Path) -> None:
+    (p / "content/extern").unlink(missing_ok=True)
+
+
+def add_hidden_files(p: Path) -> None:
+    (p / "content/conferences/.online.md.swp").write_text("Sicherung des Editors", encoding="utf-8")
+    (p / "content/.notizen").mkdir(exist_ok=True)
+    (p / "content/.notizen/idee.md").write_text("---\ntitle: [kein gültiger Inhalt\n", encoding="utf-8")
+
+
 EDITS: dict[str, Edit] = {f.__name__: f for f in (
     edit_conference_title, edit_conference_body, add_conference, delete_conference, rename_conference,
     break_conference, fix_conference, break_reference, fix_reference, edit_conference_template, edit_base_template,
     break_template, fix_template, edit_stylesheet, edit_site_title, add_member, delete_member, replace_image,
-    add_asset, delete_asset, rename_district,
+    add_asset, delete_asset, rename_district, add_folder, rename_folder, link_folder, unlink_folder, add_hidden_files,
 )}
 
 SEQUENCES = {
@@ -223,6 +259,7 @@ SEQUENCES = {
     "templates": ["edit_conference_template", "edit_base_template", "break_template", "edit_conference_body", "fix_template", "edit_stylesheet"],
     "site settings and network": ["edit_site_title", "add_member", "delete_member", "replace_image", "rename_district"],
     "assets": ["add_asset", "replace_image", "delete_asset"],
+    "folders, links and hidden files": ["add_folder", "add_hidden_files", "link_folder", "edit_conference_title", "unlink_folder", "rename_folder"],
 }
 
 
@@ -258,6 +295,34 @@ def test_preview_equals_full_build_after_any_sequence_of_edits(tmp_path_factory:
     for edit in edits:
         EDITS[edit](checker.project)
         checker.rebuild_and_compare()
+
+
+@pytest.mark.parametrize("name", sorted(SEQUENCES))
+def test_preview_given_the_reported_paths_equals_full_build_after_every_edit(tmp_path: Path, name: str) -> None:
+    """What the dev server does: real file system events say which paths changed (watch.py), and
+    loading looks at those only (FileIndex); the pages first, then the rest."""
+    checker = Checker(tmp_path)
+    with EventRecorder(checker.project) as events:
+        checker.events = events
+        checker.rebuild_and_compare()
+        for edit in SEQUENCES[name]:
+            EDITS[edit](checker.project)
+            checker.rebuild_and_compare(halves=True)
+
+
+@settings(max_examples=4, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
+def test_preview_given_the_reported_paths_equals_full_build_after_any_sequence_of_edits(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[str],
+) -> None:
+    checker = Checker(tmp_path_factory.mktemp("reported"))
+    with EventRecorder(checker.project) as events:
+        checker.events = events
+        checker.rebuild_and_compare()
+        for edit in edits:
+            EDITS[edit](checker.project)
+            checker.rebuild_and_compare(halves=True)
 
 
 # --- what gets re-rendered ----------------------------------------------------------------------

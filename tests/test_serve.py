@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import html
+import io
 import os
+import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import watchfiles
 
+from familiensite import messages as m
+from familiensite import search_index, watch
 from familiensite.pipeline import check_content
 from familiensite.report import format_text
-from familiensite.serve import Debounce, resolve, snapshot
+from familiensite.serve import Preview, resolve
+from familiensite.watch import Debounce, Watcher, events_unavailable, hidden, project_relative, snapshot, watched_roots
 from tests.conftest import ROOT, TODAY
-from tests.preview_server import TIMEOUT, LiveReloadClient, PreviewServer
+from tests.preview_server import TIMEOUT, LiveReloadClient, PreviewServer, wait_until
 from tests.support.static_server import resolve as nginx_like_resolve
 from tests.test_incremental import editable_project
 
@@ -240,3 +248,163 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+# --- the watcher, in this process (the HTTP side is tested above) ------------------------------
+
+
+class Watching:
+    """A preview built once, and its watcher running; ``reloads`` counts the browser reloads asked for."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.err = io.StringIO()
+        self.preview = Preview(project, TODAY, out=io.StringIO(), err=self.err)
+        self.baseline = snapshot(watched_roots(project))
+        self.preview.rebuild()
+        assert self.preview.state.error is None, self.err.getvalue()
+        self.reloads: queue.Queue[int] = queue.Queue()
+        self.watcher: Watcher | None = None
+
+    def start(self) -> Watcher:
+        self.watcher = Watcher(self.preview, lambda: self.reloads.put(1), self.baseline)
+        self.watcher.start()
+        assert self.watcher.watching.wait(TIMEOUT)
+        return self.watcher
+
+    @property
+    def walks(self) -> int:
+        return self.preview.builder.content_cache.files.index.walks
+
+    def page(self, path: str) -> str:
+        return (self.preview.folder / path).read_text(encoding="utf-8")
+
+    def wait_for_reload(self) -> None:
+        self.reloads.get(timeout=TIMEOUT)
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stopping.set()
+            self.watcher.join(TIMEOUT)
+            assert not self.watcher.is_alive()
+        assert not [t for t in threading.enumerate() if t.name.startswith("preview-")], "no thread of the preview is left"
+
+
+@pytest.fixture
+def watching(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Watching]:
+    # Stopping the watcher with a second half running stops Pagefind in this whole process for good
+    # (search_index.stop_running: the real server exits then); the tests after this one still need it.
+    monkeypatch.setattr(search_index, "_stopped", threading.Event())
+    running = Watching(project)
+    yield running
+    running.stop()
+
+
+ONLINE = "content/conferences/online.md"
+ONLINE_PAGE = "familienkonferenzen/online/index.html"
+
+
+def _retitle(project: Path, title: str, by_rename: bool) -> None:
+    conference = project / ONLINE
+    text = conference.read_text(encoding="utf-8").replace("title: Online-Familienkonferenz", f"title: {title}")
+    if by_rename:  # a new file renamed over the old one (many editors)
+        saved = conference.with_name(".online.md.tmp")
+        saved.write_text(text, encoding="utf-8")
+        saved.replace(conference)
+    else:  # truncated and written in place (others)
+        conference.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("by_rename", [True, False], ids=["renamed-over", "written-in-place"])
+def test_a_save_is_noticed_by_its_event_and_loaded_without_walking_content(watching: Watching, by_rename: bool) -> None:
+    watcher = watching.start()
+    assert not watcher.polling and "regelmäßig" not in watching.err.getvalue()
+    walks = watching.walks
+    _retitle(watching.project, "Per Ereignis bemerkt", by_rename)
+    watching.wait_for_reload()
+    assert "Per Ereignis bemerkt</h1>" in watching.page(ONLINE_PAGE)
+    assert watching.walks == walks, "only the saved file was looked at"
+    assert watching.preview.builder.content_cache.files.parsed == [ONLINE]
+
+
+def test_a_new_folder_is_walked_and_its_files_published(watching: Watching) -> None:
+    watching.start()
+    walks = watching.walks
+    folder = watching.project / "content/bilder/neu"
+    folder.mkdir()
+    (folder / "bild.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n', encoding="utf-8")
+    watching.wait_for_reload()
+    wait_until(lambda: (watching.preview.folder / "medien/bilder/neu/bild.svg").is_file())
+    assert watching.walks > walks
+
+
+def test_a_change_no_event_reported_is_found_by_the_audit(watching: Watching, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write through a hard link in another folder changes the file without an event for it (inotify
+    reports changes by the folder they were made in)."""
+    monkeypatch.setattr(watch, "AUDIT_SECONDS", 0.2)
+    other = watching.project.parent / "anderswo.md"
+    os.link(watching.project / ONLINE, other)
+    watching.start()
+    text = other.read_text(encoding="utf-8").replace("title: Online-Familienkonferenz", "title: Ohne Ereignis geändert")
+    with open(other, "r+", encoding="utf-8") as stream:  # in place, so both names stay one file
+        stream.write(text)
+        stream.truncate()
+    watching.wait_for_reload()
+    assert "Ohne Ereignis geändert</h1>" in watching.page(ONLINE_PAGE)
+
+
+def test_saves_made_while_the_first_build_ran_are_found_when_the_watching_begins(watching: Watching) -> None:
+    _retitle(watching.project, "Während des Starts gespeichert", by_rename=False)  # after the baseline, before the events
+    watching.start()
+    watching.wait_for_reload()
+    assert "Während des Starts gespeichert</h1>" in watching.page(ONLINE_PAGE)
+
+
+def test_a_replaced_content_folder_is_watched_again(watching: Watching, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(watch, "AUDIT_SECONDS", 3600.0)  # only the new watch can notice the edit below
+    watching.start()
+    content = watching.project / "content"
+    shutil.copytree(content, watching.project / "neu")
+    content.rename(watching.project / "alt")  # the events of the old folder now name it wrongly
+    (watching.project / "neu").rename(content)
+    _retitle(watching.project, "Im neuen Ordner", by_rename=False)
+    wait_until(lambda: "Im neuen Ordner</h1>" in watching.page(ONLINE_PAGE))
+    assert "Online-Familienkonferenz" in (watching.project / "alt/conferences/online.md").read_text(encoding="utf-8")
+
+
+def test_without_events_the_watcher_polls_and_says_so_once(watching: Watching, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    watcher = watching.start()
+    assert watcher.polling
+    assert watching.err.getvalue().count(m.text("preview_polling_forced")) == 1
+    _retitle(watching.project, "Beim Nachsehen bemerkt", by_rename=True)
+    wait_until(lambda: "Beim Nachsehen bemerkt</h1>" in watching.page(ONLINE_PAGE))
+
+
+def test_when_the_system_refuses_more_watches_the_watcher_polls(watching: Watching, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*paths: object, **options: object) -> Iterator[set[tuple[int, str]]]:  # what watchfiles raises at the inotify limit
+        raise OSError("OS file watch limit reached. about [\"/x\"] (Error { kind: MaxFilesWatch, paths: [\"/x\"] })")
+        yield set()
+
+    monkeypatch.setattr(watchfiles, "watch", refused)
+    watcher = watching.start()
+    assert watcher.polling
+    assert f"{m.text('preview_polling_limit')}\n    Hinweis: {m.hint('preview_polling_limit')}" in watching.err.getvalue()
+    _retitle(watching.project, "Trotz Grenze bemerkt", by_rename=False)
+    wait_until(lambda: "Trotz Grenze bemerkt</h1>" in watching.page(ONLINE_PAGE))
+
+
+def test_reported_paths_are_relative_to_the_project_and_hidden_ones_do_not_count(tmp_path: Path) -> None:
+    roots = watched_roots(tmp_path)
+    assert project_relative(roots, f"{tmp_path.absolute()}/content/conferences/a.md") == "content/conferences/a.md"
+    assert project_relative(roots, f"{tmp_path.absolute()}/templates") == "templates"
+    assert not hidden("content/conferences/a.md") and not hidden("content")
+    assert hidden("content/conferences/.a.md.swp") and hidden("content/.git/config") and hidden("templates/.x.html")
+
+
+def test_network_and_shared_folders_are_polled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert events_unavailable([tmp_path]) is None  # the test folder is a local one
+    monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "false")
+    assert events_unavailable([tmp_path]) is None
+    monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    assert events_unavailable([tmp_path]) == ("preview_polling_forced", {})
