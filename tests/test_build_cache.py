@@ -355,7 +355,7 @@ def test_a_large_site_is_written_by_threads_and_the_replaced_one_removed_in_the_
 # --- parallel.py ----------------------------------------------------------------------------------
 
 
-def test_parallel_map_runs_in_worker_processes_and_keeps_the_order() -> None:
+def test_parallel_map_shares_the_items_between_a_worker_and_this_process_and_keeps_the_order() -> None:
     # In a fresh interpreter: pytest's process may run other threads (the browser tests'
     # Playwright driver), and parallel_map rightly stays serial then.
     script = (
@@ -363,7 +363,9 @@ def test_parallel_map_runs_in_worker_processes_and_keeps_the_order() -> None:
         "from familiensite.parallel import parallel_map\n"
         "results = parallel_map(lambda x: (x * x, os.getpid()), list(range(1000)), workers=2)\n"
         "assert [square for square, _ in results] == [x * x for x in range(1000)], results\n"
-        "assert os.getpid() not in {pid for _, pid in results}, 'ran in the parent process'\n"
+        "pids = [pid for _, pid in results]\n"
+        "assert len(set(pids)) == 2 and os.getpid() in pids, 'not one worker and this process'\n"
+        "assert set(pids[:500]) != {os.getpid()} and set(pids[500:]) == {os.getpid()}, 'this process takes the last share'\n"
         "print('ok')\n"
     )
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
