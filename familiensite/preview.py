@@ -36,7 +36,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,8 +50,10 @@ from .incremental import OutputChanges, PageCache, Stamp, diff_outputs, stamp
 from .parse_cache import ContentCache
 from .pipeline import BuildResult, complete_outputs, render_pages
 from .problems import Problem, has_errors
-from .render import Output, make_environment
+from .quick_edit import edited_spec, text_edits
+from .render import Output
 from .report import format_text, summary
+from .templating import make_environment
 from .write import safe_relative
 
 ERROR_TEMPLATE = "dev_errors.html"
@@ -103,6 +105,7 @@ class PreviewBuilder:
         self.base_path: str | None = None
         self.later: dict[str, Output] = {}  # the second half's outputs (exports, search) of the last complete rebuild
         self._pending: PendingRest | None = None  # pages written, second half not yet applied
+        self._shown: BuildResult | None = None  # the first half whose pages are in the folder (quick_edit.py)
 
     def rebuild(self, changed: Collection[str] | None = None) -> RebuildReport:
         """Both halves, then one write: afterwards the folder equals a full build (or is left as it was).
@@ -116,6 +119,38 @@ class PreviewBuilder:
         """The first half only (content, model, pages), written at once; ``complete`` (or, in the
         dev server, ``compute_rest`` and ``apply_rest``) does the rest."""
         return self._guarded(functools.partial(self._rebuild_pages, changed))
+
+    def quick_rebuild(self, changed: Iterable[Path]) -> tuple[str, ...]:
+        """Write the pages of a save that changed only the text of conferences or results (quick_edit.py).
+
+        The pages written, or () when the quick path does not apply; either way the full
+        rebuild (``rebuild_pages`` or ``rebuild``) follows and has the last word.
+        """
+        shown = self._shown
+        if shown is None or shown.content is None or shown.model is None or self.stamps is None:
+            return ()
+        files: dict[str, bytes] = {}
+        for path in changed:
+            try:
+                rel = path.relative_to(self.project).as_posix()
+                files[rel] = path.read_bytes()
+            except (ValueError, OSError):
+                return ()
+        try:
+            edits = text_edits(shown.content, shown.model, files) if files else None
+            written: list[str] = []
+            for edit in edits or ():
+                spec = edited_spec(edit, self.markdown.render)
+                data = self.cache.rerender(spec)
+                if data is None:
+                    return tuple(written)
+                write_file(self.output, spec.output, data)
+                self.stamps[spec.output] = stamp(data)
+                written.append(spec.output)
+        except Exception:  # noqa: BLE001 - the full rebuild that follows reports whatever this is
+            traceback.print_exc()
+            return ()
+        return tuple(written)
 
     def complete(self) -> RebuildReport | None:
         """The second half after ``rebuild_pages``: calendars, feed, open data, search, the link check.
@@ -175,6 +210,7 @@ class PreviewBuilder:
 
     def _first_half(self, changed: Collection[str] | None) -> tuple[BuildResult, date, tuple[str, ...]]:
         self._pending = None
+        self._shown = None  # set again once this rebuild's pages are written
         env = self.cache.prepare(self.project / "templates")
         today = self.today or build_date()
         pages = render_pages(
@@ -197,6 +233,7 @@ class PreviewBuilder:
         changes = self._write({**self.later, **pages.outputs})
         self.base_path = pages.model.site.base_path
         self._pending = PendingRest(pages, today)
+        self._shown = pages
         return RebuildReport(pages.problems, True, self.base_path, rendered, changes)
 
     def _accept(self, pages: BuildResult, result: BuildResult) -> OutputChanges:
@@ -206,6 +243,7 @@ class PreviewBuilder:
         changes = self._write(result.outputs)
         self.later = {path: data for path, data in result.outputs.items() if path not in pages.outputs}
         self.base_path = result.model.site.base_path
+        self._shown = pages
         return changes
 
     def _write(self, outputs: dict[str, Output]) -> OutputChanges:
