@@ -190,6 +190,7 @@ GERMAN.update(
         "preview_ready": "Vorschau: {url}  (beenden mit Strg+C)",
         "preview_folder": "Die Vorschau liegt in {path}; die veröffentlichte Website (site/) bleibt unberührt.",
         "preview_built": "Neu gebaut in {seconds} s: {pages} Seite(n) neu erzeugt, {written} Datei(en) geschrieben, {deleted} gelöscht.",
+        "preview_quick": "Text übernommen in {seconds} s: {pages} – der Rest der Website folgt.",
         "preview_completed": "Kalender, Downloads und Suche aktualisiert in {seconds} s: {written} Datei(en) geschrieben, {deleted} gelöscht.",
         "preview_broken": "Die Vorschau zeigt die Fehlerseite, bis die Fehler behoben sind.",
         "preview_recovered": "Alle Fehler behoben – die Vorschau ist wieder aktuell.",

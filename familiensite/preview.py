@@ -36,7 +36,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -120,7 +120,7 @@ class PreviewBuilder:
         dev server, ``compute_rest`` and ``apply_rest``) does the rest."""
         return self._guarded(functools.partial(self._rebuild_pages, changed))
 
-    def quick_rebuild(self, changed: Iterable[Path]) -> tuple[str, ...]:
+    def quick_rebuild(self, changed: Collection[str]) -> tuple[str, ...]:
         """Write the pages of a save that changed only the text of conferences or results (quick_edit.py).
 
         The pages written, or () when the quick path does not apply; either way the full
@@ -130,11 +130,10 @@ class PreviewBuilder:
         if shown is None or shown.content is None or shown.model is None or self.stamps is None:
             return ()
         files: dict[str, bytes] = {}
-        for path in changed:
+        for relative in changed:  # relative to the project, as the watcher reports them ("content/…")
             try:
-                rel = path.relative_to(self.project).as_posix()
-                files[rel] = path.read_bytes()
-            except (ValueError, OSError):
+                files[relative] = (self.project / relative).read_bytes()
+            except OSError:
                 return ()
         try:
             edits = text_edits(shown.content, shown.model, files) if files else None

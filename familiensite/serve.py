@@ -32,6 +32,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -102,6 +103,17 @@ class Preview:
         ``changed``: the paths the watcher reported changed since the last rebuild (None: unknown).
         """
         return self._apply(self.builder.rebuild_pages(changed))
+
+    def quick_rebuild(self, changed: Collection[str]) -> bool:
+        """The pages of a text-only save, written before ``rebuild_pages`` (quick_edit.py); True when the browser should reload."""
+        if self.state.error is not None:  # the error page is served: only a full rebuild can bring the site back
+            return False
+        started = time.perf_counter()
+        written = self.builder.quick_rebuild(changed)
+        if written:
+            seconds = f"{time.perf_counter() - started:.3f}".replace(".", ",")
+            print(m.text("preview_quick", seconds=seconds, pages=", ".join(written)), file=self.err, flush=True)
+        return bool(written)
 
     def finish_rest(self, job: PendingRest, outcome: RestOutcome) -> bool:
         """Apply a second half computed in the background; True only when that changes what the

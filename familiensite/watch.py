@@ -207,6 +207,8 @@ class Watcher(threading.Thread):
     def _rebuild_changed(self) -> None:
         changed = None if self.walk else frozenset(self.changed)
         self.changed, self.walk = set(), False
+        if changed and self.preview.quick_rebuild(changed):  # a text edit: its page now, the full rebuild next
+            self.reload()
         if self.preview.rebuild_pages(changed):
             self.reload()
 

@@ -42,6 +42,10 @@ def replace(builder: PreviewBuilder, relative: str, old: str, new: str) -> Path:
     return path
 
 
+def rel(builder: PreviewBuilder, path: Path) -> str:
+    return path.relative_to(builder.project).as_posix()
+
+
 def full_build(builder: PreviewBuilder, folder: Path) -> dict[str, bytes]:
     assert build_project(builder.project, folder, today=TODAY).written
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
@@ -52,7 +56,7 @@ def test_a_text_edit_writes_exactly_the_page_the_full_rebuild_makes_and_that_reb
     builder: PreviewBuilder, tmp_path: Path, relative: str, page: str
 ) -> None:
     path = append(builder, relative, "\nEin neuer Absatz mit **Nachdruck**.\n")
-    assert builder.quick_rebuild([path]) == (page,)
+    assert builder.quick_rebuild([rel(builder, path)]) == (page,)
     shown = (builder.output / page).read_bytes()
     assert "Ein neuer Absatz mit <strong>Nachdruck</strong>." in shown.decode("utf-8")
     assert shown == full_build(builder, tmp_path / "full")[page]
@@ -69,11 +73,11 @@ def test_a_text_edit_writes_exactly_the_page_the_full_rebuild_makes_and_that_reb
 def test_two_text_edits_in_one_burst_write_both_pages(builder: PreviewBuilder) -> None:
     first = append(builder, LINDEN, "\nErster Nachtrag.\n")
     second = append(builder, RESULT, "\nZweiter Nachtrag.\n")
-    assert set(builder.quick_rebuild([first, second])) == {LINDEN_PAGE, RESULT_PAGE}
+    assert set(builder.quick_rebuild([rel(builder, first), rel(builder, second)])) == {LINDEN_PAGE, RESULT_PAGE}
 
 
 def test_a_save_that_changed_nothing_writes_nothing(builder: PreviewBuilder) -> None:
-    assert builder.quick_rebuild([builder.project / LINDEN]) == ()
+    assert builder.quick_rebuild([LINDEN]) == ()
 
 
 def _new_conference(builder: PreviewBuilder) -> Path:
@@ -104,27 +108,27 @@ def _delete(builder: PreviewBuilder, relative: str) -> Path:
 def test_everything_else_goes_the_full_way_only(builder: PreviewBuilder, save) -> None:  # type: ignore[no-untyped-def]
     before = {p: p.read_bytes() for p in builder.output.rglob("*.html")}
     changed = save(builder)
-    assert builder.quick_rebuild([changed]) == ()
+    assert builder.quick_rebuild([rel(builder, changed)]) == ()
     assert {p: p.read_bytes() for p in builder.output.rglob("*.html")} == before
 
 
 def test_a_bom_warning_goes_the_full_way_so_that_the_editor_sees_it(builder: PreviewBuilder) -> None:
     path = builder.project / LINDEN
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes() + b"\nNachtrag.\n")
-    assert builder.quick_rebuild([path]) == ()
+    assert builder.quick_rebuild([rel(builder, path)]) == ()
 
 
 def test_no_quick_path_while_the_last_rebuild_failed(builder: PreviewBuilder) -> None:
     replace(builder, "content/conferences/online.md", "title: ", "titel: ")
     assert not builder.rebuild().ok
     path = append(builder, LINDEN, "\nNachtrag.\n")
-    assert builder.quick_rebuild([path]) == ()
+    assert builder.quick_rebuild([rel(builder, path)]) == ()
 
 
 def test_the_quick_path_works_again_after_the_full_rebuild(builder: PreviewBuilder) -> None:
     path = append(builder, LINDEN, "\nErster Nachtrag.\n")
-    assert builder.quick_rebuild([path]) == (LINDEN_PAGE,)
+    assert builder.quick_rebuild([rel(builder, path)]) == (LINDEN_PAGE,)
     assert builder.rebuild().ok
     append(builder, LINDEN, "\nZweiter Nachtrag.\n")
-    assert builder.quick_rebuild([path]) == (LINDEN_PAGE,)
+    assert builder.quick_rebuild([rel(builder, path)]) == (LINDEN_PAGE,)
     assert "Zweiter Nachtrag." in (builder.output / LINDEN_PAGE).read_text(encoding="utf-8")

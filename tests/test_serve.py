@@ -319,10 +319,11 @@ def _retitle(project: Path, title: str, by_rename: bool) -> None:
 def test_a_save_is_noticed_by_its_event_and_loaded_without_walking_content(watching: Watching, by_rename: bool) -> None:
     watcher = watching.start()
     assert not watcher.polling and "regelmäßig" not in watching.err.getvalue()
-    walks = watching.walks
+    walks, rebuilds = watching.walks, watching.preview.rebuilds
     _retitle(watching.project, "Per Ereignis bemerkt", by_rename)
     watching.wait_for_reload()
     assert "Per Ereignis bemerkt</h1>" in watching.page(ONLINE_PAGE)
+    wait_until(lambda: watching.preview.rebuilds > rebuilds)  # the whole first half (the reload may come before it)
     assert watching.walks == walks, "only the saved file was looked at"
     assert watching.preview.builder.content_cache.files.parsed == [ONLINE]
 
@@ -408,3 +409,19 @@ def test_network_and_shared_folders_are_polled(tmp_path: Path, monkeypatch: pyte
     assert events_unavailable([tmp_path]) is None
     monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
     assert events_unavailable([tmp_path]) == ("preview_polling_forced", {})
+
+
+def test_a_text_edit_reloads_once_with_its_page_written_by_the_quick_path(watching: Watching) -> None:
+    watching.start()
+    conference = watching.project / ONLINE
+    saved = conference.with_name(".online.md.tmp")
+    saved.write_text(conference.read_text(encoding="utf-8") + "\nSchnell übernommen.\n", encoding="utf-8")
+    saved.replace(conference)
+    watching.wait_for_reload()
+    assert "Schnell übernommen." in watching.page(ONLINE_PAGE)  # written before the full rebuild started
+    assert "Text übernommen in" in watching.err.getvalue() and ONLINE_PAGE in watching.err.getvalue()
+    deadline = time.monotonic() + TIMEOUT
+    while "Neu gebaut in" not in watching.err.getvalue().split("Text übernommen in", 1)[1] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert "0 Seite(n) neu erzeugt" in watching.err.getvalue().split("Text übernommen in", 1)[1]  # the full rebuild agreed
+    assert watching.reloads.empty(), "no second reload"
