@@ -36,10 +36,15 @@ if TYPE_CHECKING:
 
 WATCHED = ("content", "templates")
 
-# A burst of saves has ended when nothing changed for this long. Events arrive within a millisecond of
-# each write, so this only has to bridge the gaps inside one save (write and rename, truncate and write,
-# an editor's backup copy); polling needed more than its interval. A save split anyway is rebuilt twice.
-QUIET_SECONDS = 0.02
+# A burst of saves has ended when no event came for this long (plus the step that ended watchfiles' batch).
+# Events arrive within a millisecond of each write, so this only bridges the gaps inside one save: a
+# truncate and its write, a temporary file and its rename are microseconds apart. An editor that first
+# moves the old file aside (vim's backup, JetBrains' "safe write") may fsync the new one before it
+# deletes the old: a burst with a file deleted or renamed away waits longer, so the page does not vanish
+# for a moment. A save split anyway is rebuilt twice; the second rebuild has the last word.
+QUIET_SECONDS = 0.01
+QUIET_AFTER_DELETE_SECONDS = 0.1
+POLL_QUIET_SECONDS = 0.1  # polling: more than one poll interval (MIN_POLL_SECONDS)
 MAX_WAIT_SECONDS = 2.0  # rebuild anyway when saves never stop
 EVENT_STEP_MS = 5  # watchfiles collects events in steps this long; a step without new ones ends its batch
 AUDIT_SECONDS = 30.0  # while idle, look for changes no event reported this often (Watcher._audit_finds_unreported)
@@ -83,25 +88,30 @@ def snapshot(roots: list[Path]) -> Snapshot:
 class Debounce:
     """Decides when a burst of changes is over: ``observe`` is fed each poll and says when to rebuild."""
 
-    def __init__(self, quiet: float = QUIET_SECONDS, max_wait: float = MAX_WAIT_SECONDS) -> None:
+    def __init__(self, quiet: float = QUIET_SECONDS, max_wait: float = MAX_WAIT_SECONDS, patient: float = QUIET_AFTER_DELETE_SECONDS) -> None:
         self.quiet = quiet
         self.max_wait = max_wait
+        self.patient = patient  # the quiet a burst needs once ``observe`` was told to be patient
         self._first: float | None = None
         self._last: float | None = None
+        self._patient = False
 
     @property
     def waiting(self) -> bool:
         """A burst of changes has begun and not yet been rebuilt."""
         return self._first is not None
 
-    def observe(self, now: float, changed: bool) -> bool:
+    def observe(self, now: float, changed: bool, patient: bool = False) -> bool:
+        """``changed``: something changed since the last call; ``patient``: something was deleted (wait longer)."""
         if changed:
             self._first = now if self._first is None else self._first
             self._last = now
+            self._patient = self._patient or patient
         if self._first is None or self._last is None:
             return False
-        if now - self._last >= self.quiet or now - self._first >= self.max_wait:
+        if now - self._last >= (self.patient if self._patient else self.quiet) or now - self._first >= self.max_wait:
             self._first = self._last = None
+            self._patient = False
             return True
         return False
 
@@ -195,7 +205,8 @@ class Watcher(threading.Thread):
                 if first:
                     self.watching.set()
                 first = False
-                if debounce.observe(now, bool(batch) or self.walk) and (self.changed or self.walk):
+                deleted = any(change == watchfiles.Change.deleted for change, _path in batch)
+                if debounce.observe(now, bool(batch) or self.walk, patient=deleted) and (self.changed or self.walk):
                     self._rebuild_changed()
                 self._follow_rest(quiet=not debounce.waiting and not self.changed and not self.walk)
                 if _identities(self.roots) != identity:  # content/ or templates/ deleted, created or replaced
@@ -239,7 +250,7 @@ class Watcher(threading.Thread):
 
     def _poll(self) -> None:
         """Today's polling: a snapshot of every file each interval; every rebuild walks content/."""
-        debounce = Debounce()
+        debounce = Debounce(quiet=POLL_QUIET_SECONDS)
         self.baseline = {}  # what the events may have missed: the first poll rebuilds
         pending = self.baseline
         interval = MIN_POLL_SECONDS

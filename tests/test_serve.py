@@ -165,6 +165,18 @@ def test_a_burst_of_saves_is_one_rebuild_after_the_burst() -> None:
     assert not debounce.observe(0.30, changed=False)  # and not again
 
 
+def test_a_burst_that_deleted_a_file_waits_longer_for_the_file_to_come_back() -> None:
+    """Editors that move the old file aside first (vim's backup) write the new one a moment later."""
+    debounce = Debounce(quiet=0.01, max_wait=2.0, patient=0.1)
+    assert not debounce.observe(0.00, changed=True, patient=True)  # online.md renamed to online.md~
+    assert not debounce.observe(0.05, changed=False)  # the new online.md is being written and synced
+    assert not debounce.observe(0.06, changed=True)  # online.md~ deleted
+    assert not debounce.observe(0.10, changed=False)
+    assert debounce.observe(0.16, changed=False)  # quiet for 0.1 s
+    assert not debounce.observe(0.20, changed=True)  # the next burst is patient only if it deletes too
+    assert debounce.observe(0.22, changed=False)
+
+
 def test_saves_that_never_stop_still_rebuild_after_the_longest_wait() -> None:
     debounce = Debounce(quiet=0.1, max_wait=1.0)
     due = [debounce.observe(i * 0.05, changed=True) for i in range(25)]
