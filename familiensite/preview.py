@@ -146,6 +146,7 @@ class PreviewBuilder:
                 write_file(self.output, spec.output, data)
                 self.stamps[spec.output] = stamp(data)
                 written.append(spec.output)
+                self._pending = None  # its second half would write the page as it was: stale now
         except Exception:  # noqa: BLE001 - the full rebuild that follows reports whatever this is
             traceback.print_exc()
             return ()

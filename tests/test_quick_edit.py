@@ -132,3 +132,13 @@ def test_the_quick_path_works_again_after_the_full_rebuild(builder: PreviewBuild
     append(builder, LINDEN, "\nZweiter Nachtrag.\n")
     assert builder.quick_rebuild([rel(builder, path)]) == (LINDEN_PAGE,)
     assert "Zweiter Nachtrag." in (builder.output / LINDEN_PAGE).read_text(encoding="utf-8")
+
+
+def test_a_quick_edit_makes_the_second_half_of_the_rebuild_before_it_stale(builder: PreviewBuilder) -> None:
+    # That second half would write the page as the rebuild before saw it: the older text.
+    assert builder.rebuild_pages().ok
+    assert builder.pending_rest() is not None
+    path = append(builder, LINDEN, "\nNachtrag.\n")
+    assert builder.quick_rebuild([rel(builder, path)]) == (LINDEN_PAGE,)
+    assert builder.pending_rest() is None and builder.complete() is None
+    assert "Nachtrag." in (builder.output / LINDEN_PAGE).read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ import watchfiles
 
 from familiensite import messages as m
 from familiensite import search_index, watch
-from familiensite.pipeline import check_content
+from familiensite.pipeline import build_project, check_content
 from familiensite.report import format_text
 from familiensite.serve import Preview, resolve
 from familiensite.watch import Debounce, Watcher, events_unavailable, hidden, project_relative, snapshot, watched_roots
@@ -432,8 +432,46 @@ def test_a_text_edit_reloads_once_with_its_page_written_by_the_quick_path(watchi
     watching.wait_for_reload()
     assert "Schnell übernommen." in watching.page(ONLINE_PAGE)  # written before the full rebuild started
     assert "Text übernommen in" in watching.err.getvalue() and ONLINE_PAGE in watching.err.getvalue()
-    deadline = time.monotonic() + TIMEOUT
-    while "Neu gebaut in" not in watching.err.getvalue().split("Text übernommen in", 1)[1] and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: "Neu gebaut in" in watching.err.getvalue().split("Text übernommen in", 1)[1])
     assert "0 Seite(n) neu erzeugt" in watching.err.getvalue().split("Text übernommen in", 1)[1]  # the full rebuild agreed
     assert watching.reloads.empty(), "no second reload"
+
+
+def _append_by_rename(path: Path, text: str) -> None:
+    saved = path.with_name(f".{path.name}.tmp")
+    saved.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    saved.replace(path)
+
+
+def test_text_edits_in_a_row_are_quick_and_the_full_rebuild_follows_once_saves_pause(
+    watching: Watching, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(watch, "FULL_AFTER_QUICK_SECONDS", 0.5)
+    watching.start()
+    conference = watching.project / ONLINE
+    for number in (1, 2):
+        _append_by_rename(conference, f"\nNachtrag {number}.\n")
+        watching.wait_for_reload()
+        assert f"Nachtrag {number}." in watching.page(ONLINE_PAGE)
+    assert watching.err.getvalue().count("Text übernommen in") == 2
+    assert "Neu gebaut in" not in watching.err.getvalue().split("Text übernommen in", 1)[1], "deferred while saves go on"
+    # a save the quick path cannot take: the full rebuild loads it and the deferred text file together
+    _retitle(watching.project, "Neuer Titel", by_rename=True)
+    watching.wait_for_reload()
+    assert "Neuer Titel</h1>" in watching.page(ONLINE_PAGE) and "Nachtrag 2." in watching.page(ONLINE_PAGE)
+    wait_until(lambda: "Kalender, Downloads und Suche aktualisiert" in watching.err.getvalue())
+    full = tmp_path / "full"
+    assert build_project(watching.project, full, today=TODAY).written
+    expected = {p.relative_to(full).as_posix(): p.read_bytes() for p in full.rglob("*") if p.is_file()}
+    folder = watching.preview.folder
+    assert {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == expected
+
+
+def test_after_a_quick_edit_alone_the_full_rebuild_comes_when_saves_pause(watching: Watching, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(watch, "FULL_AFTER_QUICK_SECONDS", 0.3)
+    watching.start()
+    _append_by_rename(watching.project / ONLINE, "\nNachtrag.\n")
+    watching.wait_for_reload()
+    wait_until(lambda: "0 Seite(n) neu erzeugt" in watching.err.getvalue().split("Text übernommen in", 1)[-1])
+    wait_until(lambda: "Kalender, Downloads und Suche aktualisiert" in watching.err.getvalue())
+    assert watching.reloads.empty()
