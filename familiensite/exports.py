@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from .cache import cache_folder
+from .cache import cache_folder, template_cache
 from .calendar_export import render_calendars
 from .feed import render_feed
 from .opendata import render_open_data
@@ -19,8 +19,8 @@ from .validate import Content
 
 def render_exports(content: Content, model: SiteModel, templates: Path, today: date, stamp: datetime) -> dict[str, bytes]:
     """termine.ics (and one per conference with dates), feed.atom, daten/*.json and daten/*.csv."""
-    # templates is the project's templates/ (pipeline.py): the calendars are kept in its cache folder
+    # templates is the project's templates/ (pipeline.py): calendars and compiled templates are kept in its cache folder
     outputs = render_calendars(model, today, stamp, cache_folder(templates.parent))
-    outputs.update(render_feed(model, make_environment(templates), stamp))
+    outputs.update(render_feed(model, make_environment(templates, template_cache(templates.parent)), stamp))
     outputs.update(render_open_data(content, model))
     return outputs
