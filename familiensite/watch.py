@@ -23,6 +23,7 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -233,18 +234,18 @@ class Watcher(threading.Thread):
             self.deferred |= changed
             self.deferred_at = time.monotonic()
             return
-        if changed is not None:
-            changed |= self.deferred
-        self.deferred = set()
-        if self.preview.rebuild_pages(changed):
-            self.reload()
+        self._rebuild_pages(None if changed is None else changed | self.deferred)
 
     def _rebuild_deferred(self, now: float, quiet: bool) -> None:
         """The full rebuild after quick pages, once saves have paused (FULL_AFTER_QUICK_SECONDS)."""
         if self.deferred and quiet and now - self.deferred_at >= FULL_AFTER_QUICK_SECONDS:
-            changed, self.deferred = frozenset(self.deferred), set()
-            if self.preview.rebuild_pages(changed):
-                self.reload()
+            self._rebuild_pages(frozenset(self.deferred))
+
+    def _rebuild_pages(self, changed: Collection[str] | None) -> None:
+        """The full first half (it loads the quick pages' files too), then the reload if what is served changed."""
+        self.deferred = set()
+        if self.preview.rebuild_pages(changed):
+            self.reload()
 
     def _audit_finds_unreported(self) -> bool:
         """Compare the files with the last audit: did any change that no event reported?
@@ -287,8 +288,7 @@ class Watcher(threading.Thread):
             interval = max(MIN_POLL_SECONDS, 5 * (time.monotonic() - started))
             if debounce.observe(time.monotonic(), changed) and current != self.baseline:
                 self.baseline = current  # taken before the rebuild: saves during it trigger the next one
-                if self.preview.rebuild_pages():
-                    self.reload()
+                self._rebuild_pages(None)
             self._follow_rest(quiet=not debounce.waiting and current == self.baseline)
 
     def _follow_rest(self, quiet: bool) -> None:
