@@ -5,8 +5,8 @@ among the pages: the lists and the home page show cards (sitemodel.ConferenceCar
 sitemap shows URLs, the JSON-LD shows title, teaser and dates. So when every file of a
 burst of saves is such a file and only its text changed, the dev server renders just those
 pages from the last site model with the new text, writes them and reloads the browser
-(a few milliseconds at any size), and then runs the full rebuild as after any save. That
-rebuild renders the same page from scratch, finds it equal and writes nothing
+(a few milliseconds at any size); the full rebuild follows once saves pause (watch.py). That
+rebuild renders the same page from scratch, finds it equal and writes no page
 (tests/test_quick_edit.py holds the quick page against a fresh full build, byte for byte).
 
 Everything else goes the full way only: a changed front matter (the record differs), a new,
