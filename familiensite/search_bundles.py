@@ -3,8 +3,9 @@
 Pagefind's indexer holds about 150 KB per page, all pages at once (docs/performance.md),
 so a large site is indexed in several bundles, one Pagefind run after the other, and
 the search page merges them in the browser (``pagefind.mergeIndex``,
-templates/assets/search.js). Pure: the site model uses it to list the bundles on the
-search page, search_index.py and search_cache.py to index and cache them.
+templates/assets/search.js). Pure: the site model decides the bundles once
+(``SiteModel.search_bundles``); the search page lists them, search_index.py and
+search_cache.py index and cache exactly those.
 
 The split is stable. With S = ceil(indexed pages / ``PAGES_PER_BUNDLE``) buckets, a
 page lands in bucket blake2b(output path) mod S, so an edit changes its own bundle

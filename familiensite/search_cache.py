@@ -21,7 +21,7 @@ from . import search_index
 from .cache import cache_folder, write_blob
 from .problems import Problem
 from .render import Output
-from .search_bundles import SearchBundle, search_bundles
+from .search_bundles import SearchBundle
 from .sitemodel import SiteModel
 
 SEARCH_FILE = "search.v2.marshal"
@@ -78,7 +78,7 @@ def cached_search_index(outputs: dict[str, Output], model: SiteModel, project: P
     kept: dict[str, dict[str, bytes]] = {}
     files: dict[str, bytes] = {}
     indexed = False
-    for bundle in search_bundles(model.pages):
+    for bundle in model.search_bundles:
         key = bundle_key(common, outputs, bundle)
         bundle_files = stored.pop(key, None)  # what is left in ``stored`` afterwards is out of date
         if bundle_files is None:

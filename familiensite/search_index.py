@@ -34,7 +34,7 @@ from . import messages as m
 from .parallel import release_free_memory
 from .problems import Problem
 from .render import Output
-from .search_bundles import SearchBundle, search_bundles
+from .search_bundles import SearchBundle
 from .sitemodel import SiteModel
 
 UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -103,7 +103,7 @@ def stop_running() -> None:
 def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[dict[str, bytes], list[Problem]]:
     """Every bundle of the index (search_bundles.py) as output path → bytes, or a problem saying why there is none."""
     files: dict[str, bytes] = {}
-    for bundle in search_bundles(model.pages):
+    for bundle in model.search_bundles:
         bundle_files, problems = index_bundle(outputs, model, bundle)
         if problems:
             return {}, problems

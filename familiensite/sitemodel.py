@@ -19,7 +19,7 @@ from .model import AccessibilityStatement, Address, Conference, Contact, Image, 
 from .netmap import NetworkMap, Place, build_network_map
 from .opendata import open_data_view
 from .parse_cache import KeyedMemo
-from .search_bundles import SEARCH_BUNDLE, search_bundles
+from .search_bundles import SEARCH_BUNDLE, SearchBundle, search_bundles
 from .validate import Content, Entry
 
 FORMAT_LABELS = {"district": "Familienkonferenz im Stadtteil", "online": "Online-Familienkonferenz", "citywide": "Stadtweite Familienkonferenz"}
@@ -271,6 +271,7 @@ class SiteModel:
     site: SiteView
     pages: tuple[PageSpec, ...]
     assets: tuple[tuple[str, Asset], ...]  # (output path, asset)
+    search_bundles: tuple[SearchBundle, ...]  # the search index's parts: listed on the search page, indexed by search_index.py
     conferences: tuple[ConferenceView, ...] = ()  # all of them, for the calendars, the feed and the open data
     results: tuple[ResultView, ...] = ()  # newest first
     network: NetworkView | None = None
@@ -597,9 +598,10 @@ class _Builder:
                 PageSpec(PAGE_TYPE_TEMPLATES.get(page.type, "page.html"), f"{page.slug}/index.html", page.url, page.title,
                          description or page.teaser or site_description, crumbs_home, source, {"free_page": page})
             )
-        search_records["bundles"] = tuple(self.url(bundle.folder) for bundle in search_bundles(specs)[1:])
+        bundles = search_bundles(specs)
+        search_records["bundles"] = tuple(self.url(bundle.folder) for bundle in bundles[1:])
         assets = tuple((f"{MEDIA_FOLDER}/{path}", asset) for path, asset in sorted(content.assets.items()))
-        return SiteModel(site, tuple(specs), assets, tuple(conferences), tuple(results), network)
+        return SiteModel(site, tuple(specs), assets, bundles, tuple(conferences), tuple(results), network)
 
 
 def build_site_model(
