@@ -65,6 +65,11 @@ def _nfc(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+def file_stem(name: str) -> str:
+    """A content file's name without its suffix, in NFC: what its address name comes from."""
+    return _nfc(name.rsplit(".", 1)[0])
+
+
 def decode_content(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """UTF-8 text of a content file (BOM dropped with a warning), or why it is unreadable."""
     problems: list[Problem] = []
@@ -257,7 +262,7 @@ def _outcome(path: Path, root_prefix: str, cache: ParseCache | None) -> _Outcome
     if kind is None:
         asset = _asset(path, rel, inner, parts)
         return _Outcome(None, asset=asset) if isinstance(asset, Asset) else _Outcome(None, (asset,))
-    job = _Job(path, rel, kind, _nfc(path.name.rsplit(".", 1)[0]))
+    job = _Job(path, rel, kind, file_stem(path.name))
     read, document, problems = _read_through(cache, job) if cache is not None else _read_and_parse(job)
     unreadable = job.stem if document is None and read and kind in COLLECTIONS else None
     return _Outcome(kind, tuple(problems), document, None, unreadable)

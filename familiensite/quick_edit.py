@@ -17,13 +17,12 @@ warning (the full rebuild reports it).
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
-from .load import parse_document
+from .load import file_stem, parse_document
 from .model import Conference, Result
 from .sitemodel import ConferenceView, PageSpec, ResultView, SiteModel
 from .validate import Content, Entry, validate_record
@@ -53,8 +52,7 @@ def text_edits(content: Content, model: SiteModel, files: Mapping[str, bytes]) -
         entry, spec = entries.get(path), specs.get(path)
         if entry is None or spec is None:
             return None
-        stem = unicodedata.normalize("NFC", path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-        document, problems = parse_document(raw, path, stem, markdown=True)
+        document, problems = parse_document(raw, path, file_stem(path.rsplit("/", 1)[-1]), markdown=True)
         if problems or document is None:
             return None
         record, _, problems = validate_record(document, ITEM_PAGES[spec.template][1])
