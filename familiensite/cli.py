@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import fastpath
 from . import messages as m
 from .problems import Problem, has_errors
 from .report import FORMATTERS
+from .snapshot import previous_build
 
 
 def _parser(project: Path) -> argparse.ArgumentParser:
@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         return 0
     output = getattr(args, "output", None) or root / "site"
     fmt = getattr(args, "format", "text")
-    inputs, recorded = fastpath.reusable(root, output)  # before the build's modules are even imported
-    if recorded is not None:
-        _print_problems(recorded, fmt)
-        print(m.text("build_up_to_date", path=output), file=sys.stderr)
+    previous = previous_build(root, output)  # before the build's modules are even imported
+    if previous.problems is not None:
+        _print_problems(previous.problems, fmt)
+        print(m.text("build_restored" if previous.restored else "build_up_to_date", path=output), file=sys.stderr)
         return 0
     from .templating import compile_in_background, wait_for_compiling
 
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     from .pipeline import build_project
 
     try:
-        result = build_project(root, output, inputs=inputs)
+        result = build_project(root, output, previous=previous)
     finally:
         wait_for_compiling(root / "templates")  # reaped even when the build stopped before rendering
     _print_problems(result.problems, fmt)

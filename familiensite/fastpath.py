@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .problems import Problem, Severity
 
@@ -60,11 +61,13 @@ def state_path(output: Path) -> Path:
 UNTRUSTED = 1 << 62  # as "newest time" of an input: makes the fingerprint racy, i.e. never used
 
 
-def _walk(root: Path, relative: str, rows: list[str], newest: list[int], ctime: bool = True) -> None:
+def _walk(root: Path, relative: str, rows: list[str], newest: list[int], ctime: bool = True, by_content: bool = False) -> None:
     """Append one row per file below ``root`` (sorted by name); ``newest`` gets the youngest file time.
 
     A link to a file is listed with its target's data; a link to a folder inside the
     tree is not followed but makes the fingerprint untrusted (its files could change unseen).
+    ``by_content``: a file's row holds the SHA-256 of its bytes instead of its times and
+    inode, and an unreadable file makes the result untrusted (see ``content_digest``).
     """
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
@@ -77,16 +80,22 @@ def _walk(root: Path, relative: str, rows: list[str], newest: list[int], ctime: 
         name = f"{relative}/{entry.name}" if relative else entry.name
         try:
             if entry.is_dir(follow_symlinks=False):
-                _walk(Path(entry.path), name, rows, newest, ctime)
+                _walk(Path(entry.path), name, rows, newest, ctime, by_content)
                 continue
             if entry.is_symlink():
                 rows.append(f"{name}\0link\0{os.readlink(entry.path)}")
                 if entry.is_dir():
                     newest[0] = UNTRUSTED
                     continue
+            if by_content:
+                with open(entry.path, "rb") as stream:
+                    rows.append(f"{name}\0{hashlib.file_digest(stream, 'sha256').hexdigest()}")
+                continue
             info = entry.stat()
         except OSError:
             rows.append(f"{name}\0unreadable")
+            if by_content:
+                newest[0] = UNTRUSTED
             continue
         rows.append(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns if ctime else 0}\0{info.st_ino}")
         newest[0] = max(newest[0], info.st_mtime_ns, info.st_ctime_ns)
@@ -110,15 +119,34 @@ def fingerprint(project: Path, output: Path, today: date | None = None) -> Finge
     SOURCE_DATE_EPOCH, from which the build takes its own, are always part of it.
     """
     started = time.time_ns()
-    rows: list[str] = [f"format {FORMAT}", f"output {output.absolute()}", f"today {today} {date.today().isoformat()}"]
-    rows += [f"python {sys.version} {sys.executable}", *_distributions()]
-    rows += [f"env {k}={v}" for k, v in sorted(os.environ.items()) if (k.startswith(ENV_PREFIXES) or k in ENV_NAMES) and k not in IGNORED_ENV]
-    newest = [0]
-    for label, root in (("code", PACKAGE), ("content", project / "content"), ("templates", project / "templates")):
-        rows.append(f"[{label}] {root.resolve()}")
-        _walk(root, "", rows, newest)
+    rows, newest = [f"output {output.absolute()}"], [0]
+    _inputs(project, today, rows, newest, by_content=False)
     digest = hashlib.sha256("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
     return Fingerprint(digest, racy=newest[0] >= started - int(RACY_SECONDS * 1e9))
+
+
+def content_digest(project: Path, today: date | None = None) -> str | None:
+    """Everything a build's bytes depend on, with every file by its bytes: the key of the output snapshot (snapshot.py).
+
+    Unlike the fingerprint it does not change when files are copied, checked out
+    again or restored from an archive with other times (a CI run on a fresh
+    clone), and it does not name the output folder. None when it cannot be
+    trusted: an input is unreadable or a link to a folder is in the tree.
+    """
+    rows, newest = [f"digest {FORMAT}"], [0]
+    _inputs(project, today, rows, newest, by_content=True)
+    if newest[0] == UNTRUSTED:
+        return None
+    return hashlib.sha256("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _inputs(project: Path, today: date | None, rows: list[str], newest: list[int], by_content: bool) -> None:
+    """The rows of everything a build reads: its date, Python and the libraries, the environment, code, content and templates."""
+    rows += [f"format {FORMAT}", f"today {today} {date.today().isoformat()}", f"python {sys.version} {sys.executable}", *_distributions()]
+    rows += [f"env {k}={v}" for k, v in sorted(os.environ.items()) if (k.startswith(ENV_PREFIXES) or k in ENV_NAMES) and k not in IGNORED_ENV]
+    for label, root in (("code", PACKAGE), ("content", project / "content"), ("templates", project / "templates")):
+        rows.append(f"[{label}] {root.resolve()}")
+        _walk(root, "", rows, newest, by_content=by_content)
 
 
 def output_listing(output: Path) -> str:
@@ -132,9 +160,14 @@ def output_listing(output: Path) -> str:
     return hashlib.sha256("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _problem_data(problem: Problem) -> dict[str, object]:
+def problem_data(problem: Problem) -> dict[str, object]:
+    """A problem as JSON data, to be reported again by a build that is skipped (here and in snapshot.py)."""
     return {"file": problem.file, "line": problem.line, "column": problem.column, "field": problem.field,
             "message": problem.message, "hint": problem.hint, "severity": problem.severity.value}
+
+
+def problems_from_data(data: list[dict[str, Any]]) -> list[Problem]:
+    return [Problem(p["file"], p["line"], p["column"], p["field"], p["message"], p["hint"], Severity(p["severity"])) for p in data]
 
 
 def up_to_date(state: Path, current: Fingerprint, output: Path) -> list[Problem] | None:
@@ -147,7 +180,7 @@ def up_to_date(state: Path, current: Fingerprint, output: Path) -> list[Problem]
             return None
         if recorded.get("output") != output_listing(output):
             return None
-        return [Problem(p["file"], p["line"], p["column"], p["field"], p["message"], p["hint"], Severity(p["severity"])) for p in recorded["problems"]]
+        return problems_from_data(recorded["problems"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -160,7 +193,7 @@ def forget(state: Path) -> None:
 def record(state: Path, current: Fingerprint, output: Path, problems: list[Problem]) -> None:
     """Write the state of the build that has just published ``output`` (atomically; failure only costs speed)."""
     data = {"format": FORMAT, "fingerprint": current.digest, "racy": current.racy, "output": output_listing(output),
-            "problems": [_problem_data(p) for p in problems]}
+            "problems": [problem_data(p) for p in problems]}
     try:
         handle, temporary = tempfile.mkstemp(prefix=state.name + ".", dir=state.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -154,6 +154,7 @@ GERMAN: dict[str, str] = {
     "build_locked": "Ein anderer Bau läuft bereits für {path} (Prozess {pid}).",
     "build_locked_hint": "Warten, bis er fertig ist, und dann erneut starten.",
     "build_up_to_date": "Website ist aktuell: seit dem letzten Bau hat sich nichts geändert ({path} unverändert).",
+    "build_restored": "Website aus dem Zwischenspeicher übernommen: dieselben Inhalte, Vorlagen und Programmversion wie beim letzten Bau ({path}).",
     "search_index_failed": "Der Suchindex konnte nicht erstellt werden: {detail}",
     "search_index_failed_hint": "Das Programm Pagefind gehört zur Installation (make build installiert es); bleibt der Fehler, bitte an die Entwicklung melden.",
 }

@@ -20,6 +20,8 @@ from .problems import Problem, has_errors, sort_problems
 from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .search_cache import cached_search_index
 from .sitemodel import SiteModel, build_site_model
+from .snapshot import PreviousBuild, previous_build
+from .snapshot import keep as keep_snapshot
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
 from .templating import make_environment
@@ -34,6 +36,7 @@ class BuildResult:
     model: SiteModel | None = None
     written: bool = False
     up_to_date: bool = False  # nothing changed since the last build: site/ left as it was (fastpath.py)
+    restored: bool = False  # the same inputs as a build in the cache: site/ published from its snapshot (snapshot.py)
     content: Content | None = None  # the validated content, when there were no errors
 
     @property
@@ -95,24 +98,30 @@ def complete_outputs(pages: BuildResult, project: Path, today: date, search: boo
     return BuildResult(problems, outputs, model, content=content)
 
 
-def build_project(project: Path, output: Path, today: date | None = None, inputs: fastpath.Fingerprint | None = None) -> BuildResult:
+def build_project(project: Path, output: Path, today: date | None = None, previous: PreviousBuild | None = None) -> BuildResult:
     """The whole build: site/ is replaced only when every stage succeeded.
 
     When nothing the build reads has changed since the last build and site/ is as
-    that build left it, nothing is done and its problems are reported again
-    (fastpath.py; ``inputs`` is the fingerprint when the caller has taken it already).
+    that build left it, nothing is done (fastpath.py); when the inputs are those of
+    the build in the cache's snapshot, site/ is published from it (snapshot.py).
+    Either way that build's problems are reported again. ``previous`` is what
+    ``previous_build`` found when the caller has asked already.
     """
     state = fastpath.state_path(output)
-    if inputs is None:
-        inputs, recorded = fastpath.reusable(project, output, today)
-        if recorded is not None:
-            return BuildResult(recorded, written=True, up_to_date=True)
+    previous = previous or previous_build(project, output, today)
+    if previous.problems is not None:
+        return BuildResult(previous.problems, written=True, up_to_date=not previous.restored, restored=previous.restored)
     result = render_project(project, today)
     if not result.ok:
         return result
+
+    def after_publishing() -> None:  # still under the output's lock
+        fastpath.record(state, previous.inputs, output, result.problems)
+        keep_snapshot(project, output, previous, result.outputs, result.problems, today)
+
     try:
         fastpath.forget(state)
-        publish(result.outputs, output, after=lambda: fastpath.record(state, inputs, output, result.problems))
+        publish(result.outputs, output, after=after_publishing)
     except LockedError as error:
         result.problems.append(Problem(str(output), 0, 0, "", m.text("build_locked", path=output, pid=error.holder), m.hint("build_locked")))
         return result

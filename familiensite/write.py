@@ -22,9 +22,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from . import messages as m
-from .render import Output
+
+if TYPE_CHECKING:
+    from .render import Output  # not at run time: restoring a snapshot (snapshot.py) imports no templates
 
 WRITE_THREADS = 4
 WRITE_THREAD_MIN_FILES = 500  # below this, threads cost more than they save
@@ -97,9 +100,9 @@ def _exchange(first: Path, second: Path) -> bool:
     return True
 
 
-def regular_files(folder: Path) -> dict[str, int]:
-    """Relative path → size of every regular file below ``folder``; links are neither followed nor listed."""
-    found: dict[str, int] = {}
+def regular_files(folder: Path) -> dict[str, os.stat_result]:
+    """Relative path → status of every regular file below ``folder``; links are neither followed nor listed."""
+    found: dict[str, os.stat_result] = {}
     stack = [(folder, "")]
     while stack:
         current, prefix = stack.pop()
@@ -112,7 +115,7 @@ def regular_files(folder: Path) -> dict[str, int]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
                 elif entry.is_file(follow_symlinks=False):
-                    found[prefix + entry.name] = entry.stat(follow_symlinks=False).st_size
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
     return found
@@ -163,10 +166,10 @@ def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None =
             made.add(target.parent)
         data = outputs[path]
         old: str | None = None
-        old_size = old_files.get(relative.as_posix())
-        if previous is not None and old_size is not None:
+        old_file = old_files.get(relative.as_posix())
+        if previous is not None and old_file is not None:
             size = len(data) if isinstance(data, bytes) else os.stat(data).st_size
-            old = str(previous.joinpath(*relative.parts)) if size == old_size else None
+            old = str(previous.joinpath(*relative.parts)) if size == old_file.st_size else None
         jobs.append((str(target), old, data))
     if len(jobs) < WRITE_THREAD_MIN_FILES:
         for job in jobs:
@@ -197,12 +200,44 @@ def _discard(folder: Path, files: int) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def link_tree(source: Path, folder: Path) -> None:
+    """Hard-link every regular file below ``source`` into ``folder`` (which exists), at the same relative path.
+
+    A file that cannot be linked (another file system) is copied. The output
+    snapshot (snapshot.py) is published this way: no Python per path beyond the
+    system calls, about 1 s for 28,000 files in 10,000 folders.
+    """
+    stack = [(str(source), str(folder))]
+    while stack:
+        current, target = stack.pop()
+        for entry in os.scandir(current):
+            destination = os.path.join(target, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                os.mkdir(destination)
+                stack.append((entry.path, destination))
+            elif entry.is_file(follow_symlinks=False):
+                try:
+                    os.link(entry.path, destination, follow_symlinks=False)
+                except OSError:
+                    shutil.copyfile(entry.path, destination)
+
+
 def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None) -> None:
     """Replace ``output`` with exactly ``outputs``, or leave it untouched and raise PublishError.
 
     ``after`` runs once the new site is in place, still under the lock (the build
     records its state there, see fastpath.py).
     """
+    _publish(output, lambda staging, previous: write_tree(outputs, staging, previous), len(outputs), after)
+
+
+def publish_linked(source: Path, files: int, output: Path, after: Callable[[], None] | None = None) -> None:
+    """``publish`` for a finished site in ``source`` (of ``files`` files), hard-linked (``link_tree``); ``source`` stays as it is."""
+    _publish(output, lambda staging, _previous: link_tree(source, staging), files, after)
+
+
+def _publish(output: Path, fill: Callable[[Path, Path | None], None], files: int, after: Callable[[], None] | None) -> None:
+    """Under the lock: ``fill`` a staging folder (given the site it replaces, if any), then swap it in."""
     output = output.absolute()
     with output_lock(output):
         for stale in [*output.parent.glob(f".{output.name}.new-*"), *output.parent.glob(f".{output.name}.old-*")]:  # left by a killed build
@@ -213,7 +248,7 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
             raise PublishError(os_reason(error)) from error
         try:
             previous = output if output.is_dir() and not output.is_symlink() else None
-            write_tree(outputs, staging, previous)
+            fill(staging, previous)
             os.chmod(staging, 0o755)
             if output.exists():
                 if not _exchange(staging, output):
@@ -227,6 +262,6 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
             raise PublishError(os_reason(error)) from error
         finally:
             if staging.exists():
-                _discard(staging, len(outputs))
+                _discard(staging, files)
         if after is not None:  # last: removing the old site changed the change times of the linked files
             after()

@@ -18,9 +18,10 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from bench.generate import edited_body, item_path, item_text, make_items, write_ours
-from familiensite import fastpath, parallel
+from familiensite import fastpath, parallel, snapshot
 from familiensite.cache import MARKDOWN_FILE, CachedMarkdown, cache_folder, read_entries, write_entries
 from familiensite.calendar_cache import CALENDAR_FILE
+from familiensite.cli import main
 from familiensite.parallel import parallel_map
 from familiensite.pipeline import BuildResult, build_project
 from familiensite.preview import PreviewBuilder
@@ -72,9 +73,10 @@ def build(project: Path, output: Path | None = None) -> BuildResult:
 
 
 def clean(project: Path) -> None:
-    """Back to "nothing built": no site/, no build state (the cache stays unless removed separately)."""
+    """Back to "nothing built": no site/, no build state, no output snapshot (the caches of the parts stay)."""
     shutil.rmtree(project / "site", ignore_errors=True)
     (project / ".site.build.json").unlink(missing_ok=True)
+    shutil.rmtree(cache_folder(project) / snapshot.FOLDER, ignore_errors=True)
 
 
 def edit_one_conference(project: Path, revision: int = 1) -> str:
@@ -350,6 +352,89 @@ def test_a_large_site_is_written_by_threads_and_the_replaced_one_removed_in_the_
     while list(tmp_path.glob(".site.*-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+# --- the output snapshot (snapshot.py) -----------------------------------------------------------
+
+
+def lose_site(project: Path) -> None:
+    """What CI starts from: the cache of an earlier build, but no site/ and no build state."""
+    shutil.rmtree(project / "site")
+    (project / ".site.build.json").unlink()
+
+
+def test_the_same_inputs_with_the_cache_of_an_earlier_build_publish_its_snapshot_byte_for_byte(project: Path) -> None:
+    first = build(project)
+    expected = tree(project / "site")
+    lose_site(project)
+    for path in (project / "content").rglob("*"):  # a fresh checkout: every file with a new time
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    restored = build(project)
+    assert restored.restored and not restored.up_to_date and not restored.outputs
+    assert restored.problems == first.problems
+    assert tree(project / "site") == expected
+    page, twin = project / "site" / "index.html", cache_folder(project) / snapshot.FOLDER / "site" / "index.html"
+    assert page.stat().st_ino == twin.stat().st_ino  # hard-linked, not copied
+    assert build(project).up_to_date  # the fast path's state was recorded as after a build
+
+
+def test_a_snapshot_file_changed_in_place_is_not_published(project: Path) -> None:
+    build(project)
+    expected = tree(project / "site")
+    page = project / "site" / "impressum" / "index.html"
+    with open(page, "r+b") as stream:  # written in place: the snapshot shares this file
+        stream.write(b"<!DOCTYPE")
+    lose_site(project)
+    result = build(project)
+    assert not result.restored and result.outputs
+    assert tree(project / "site") == expected
+
+
+def test_a_snapshot_whose_file_times_lost_their_fraction_is_checked_by_content(project: Path) -> None:
+    build(project)
+    expected = tree(project / "site")
+    for path in (cache_folder(project) / snapshot.FOLDER / "site").rglob("*"):  # other times, as from an archive or a copy
+        earlier = path.stat().st_mtime_ns // 10**9 * 10**9 - 10**9
+        os.utime(path, ns=(earlier, earlier))
+    lose_site(project)
+    assert build(project).restored
+    assert tree(project / "site") == expected
+
+
+def test_changed_content_is_built_and_becomes_the_next_snapshot(project: Path) -> None:
+    build(project)
+    edited = edit_one_conference(project)
+    lose_site(project)
+    assert not build(project).restored
+    built = tree(project / "site")
+    assert "Nachtrag 1:" in built[edited].decode("utf-8")
+    lose_site(project)
+    assert build(project).restored
+    assert tree(project / "site") == built
+
+
+def test_an_input_changed_while_the_build_ran_leaves_no_snapshot(project: Path) -> None:
+    previous = snapshot.previous_build(project, project / "site", TODAY)  # taken before the change, as by a build that then reads the files
+    edit_one_conference(project)
+    assert build_project(project, project / "site", TODAY, previous=previous).written
+    assert not (cache_folder(project) / snapshot.FOLDER).exists()
+
+
+def test_without_a_cache_there_is_no_snapshot(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
+    build(project)
+    lose_site(project)
+    assert not build(project).restored
+    assert not (project / ".cache" / "familiensite" / snapshot.FOLDER).exists()
+
+
+def test_the_command_line_says_that_the_site_came_from_the_snapshot(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(project), "build"]) == 0
+    lose_site(project)
+    capsys.readouterr()
+    assert main(["--project", str(project), "build"]) == 0
+    assert "aus dem Zwischenspeicher übernommen" in capsys.readouterr().err
+    assert (project / "site" / "index.html").is_file()
 
 
 # --- parallel.py ----------------------------------------------------------------------------------
