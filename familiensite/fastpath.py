@@ -157,7 +157,16 @@ def output_listing(output: Path) -> str:
     """
     rows: list[str] = []
     _walk(output, "", rows, [0], ctime=False)
-    return hashlib.sha256("\n".join(rows).encode("utf-8", "surrogateescape")).hexdigest()
+    return _listing_digest(rows)
+
+
+def listing_of(files: dict[str, os.stat_result]) -> str:
+    """``output_listing`` of a folder that holds exactly these regular files (one just made by ``write.link_tree``)."""
+    return _listing_digest([f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{0}\0{info.st_ino}" for path, info in files.items()])
+
+
+def _listing_digest(rows: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(rows)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def problem_data(problem: Problem) -> dict[str, object]:
@@ -190,9 +199,12 @@ def forget(state: Path) -> None:
     state.unlink(missing_ok=True)
 
 
-def record(state: Path, current: Fingerprint, output: Path, problems: list[Problem]) -> None:
-    """Write the state of the build that has just published ``output`` (atomically; failure only costs speed)."""
-    data = {"format": FORMAT, "fingerprint": current.digest, "racy": current.racy, "output": output_listing(output),
+def record(state: Path, current: Fingerprint, output: Path, problems: list[Problem], listing: str | None = None) -> None:
+    """Write the state of the build that has just published ``output`` (atomically; failure only costs speed).
+
+    ``listing``: the output's listing when the caller knows it already (``listing_of``).
+    """
+    data = {"format": FORMAT, "fingerprint": current.digest, "racy": current.racy, "output": listing or output_listing(output),
             "problems": [problem_data(p) for p in problems]}
     try:
         handle, temporary = tempfile.mkstemp(prefix=state.name + ".", dir=state.parent)

@@ -83,28 +83,30 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def _intact(site: Path, files: dict[str, list[object]]) -> bool:
-    """Are exactly the manifest's files there, each with its size and bytes?
+class _Damaged(Exception):
+    """The snapshot is not what its manifest says: it is not published."""
+
+
+def _check(site: Path, files: dict[str, list[object]], found: dict[str, os.stat_result]) -> None:
+    """Raise _Damaged unless exactly the manifest's files were found, each with its size and bytes.
 
     A file of site/ written in place changes its snapshot twin (they are one
     file). Like git's index, a file with its recorded size and modification time
     is trusted; one with another time (an archive that keeps only seconds) is read
     and compared by its SHA-256.
     """
-    from .write import regular_files
-
-    found = regular_files(site)
     if found.keys() != files.keys():
-        return False
+        raise _Damaged
     unsure: list[str] = []
     for path, info in found.items():
         size, mtime, _ = files[path]
         if info.st_size != size:
-            return False
+            raise _Damaged
         if info.st_mtime_ns != mtime:
             unsure.append(path)
     with ThreadPoolExecutor(HASH_THREADS) as pool:
-        return all(pool.map(lambda path: _sha256(site / path) == files[path][2], unsure, chunksize=16))
+        if not all(pool.map(lambda path: _sha256(site / path) == files[path][2], unsure, chunksize=16)):
+            raise _Damaged
 
 
 def restore(folder: Path, digest: str, output: Path, inputs: fastpath.Fingerprint) -> list[Problem] | None:
@@ -121,10 +123,15 @@ def restore(folder: Path, digest: str, output: Path, inputs: fastpath.Fingerprin
         files: dict[str, list[object]] = manifest["files"]
         problems = fastpath.problems_from_data(manifest["problems"])
         site = folder / "site"
-        if not _intact(site, files):
-            return None
-        publish_linked(site, len(files), output, after=lambda: fastpath.record(fastpath.state_path(output), inputs, output, problems))
-    except (OSError, ValueError, KeyError, TypeError, PublishError):
+        linked: dict[str, os.stat_result] = {}
+
+        def check(found: dict[str, os.stat_result]) -> None:
+            _check(site, files, found)
+            linked.update(found)
+
+        publish_linked(site, len(files), output, check, after=lambda: fastpath.record(
+            fastpath.state_path(output), inputs, output, problems, listing=fastpath.listing_of(linked)))
+    except (OSError, ValueError, KeyError, TypeError, PublishError, _Damaged):
         return None  # no snapshot, another one, or a damaged one: the build runs in full
     return problems
 

@@ -200,26 +200,30 @@ def _discard(folder: Path, files: int) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def link_tree(source: Path, folder: Path) -> None:
-    """Hard-link every regular file below ``source`` into ``folder`` (which exists), at the same relative path.
+def link_tree(source: Path, folder: Path) -> dict[str, os.stat_result]:
+    """Hard-link every regular file below ``source`` into ``folder`` (which exists); relative path → status of each.
 
     A file that cannot be linked (another file system) is copied. The output
-    snapshot (snapshot.py) is published this way: no Python per path beyond the
-    system calls, about 1 s for 28,000 files in 10,000 folders.
+    snapshot (snapshot.py) is published this way: one pass, no Python per path
+    beyond the system calls (most of the time is the file system making folders).
     """
-    stack = [(str(source), str(folder))]
+    linked: dict[str, os.stat_result] = {}
+    stack = [(str(source), str(folder), "")]
     while stack:
-        current, target = stack.pop()
+        current, target, prefix = stack.pop()
         for entry in os.scandir(current):
             destination = os.path.join(target, entry.name)
             if entry.is_dir(follow_symlinks=False):
                 os.mkdir(destination)
-                stack.append((entry.path, destination))
+                stack.append((entry.path, destination, f"{prefix}{entry.name}/"))
             elif entry.is_file(follow_symlinks=False):
                 try:
                     os.link(entry.path, destination, follow_symlinks=False)
+                    linked[prefix + entry.name] = entry.stat(follow_symlinks=False)  # the same file now
                 except OSError:
                     shutil.copyfile(entry.path, destination)
+                    linked[prefix + entry.name] = os.stat(destination)
+    return linked
 
 
 def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None) -> None:
@@ -231,9 +235,12 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
     _publish(output, lambda staging, previous: write_tree(outputs, staging, previous), len(outputs), after)
 
 
-def publish_linked(source: Path, files: int, output: Path, after: Callable[[], None] | None = None) -> None:
-    """``publish`` for a finished site in ``source`` (of ``files`` files), hard-linked (``link_tree``); ``source`` stays as it is."""
-    _publish(output, lambda staging, _previous: link_tree(source, staging), files, after)
+def publish_linked(source: Path, files: int, output: Path, check: Callable[[dict[str, os.stat_result]], None], after: Callable[[], None] | None = None) -> None:
+    """``publish`` for a finished site in ``source`` (of ``files`` files), hard-linked (``link_tree``); ``source`` stays as it is.
+
+    ``check`` sees the status of every file linked before the new site is swapped in; an exception from it leaves ``output`` as it was.
+    """
+    _publish(output, lambda staging, _previous: check(link_tree(source, staging)), files, after)
 
 
 def _publish(output: Path, fill: Callable[[Path, Path | None], None], files: int, after: Callable[[], None] | None) -> None:
