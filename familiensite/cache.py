@@ -209,11 +209,18 @@ class CachedMarkdown:
         self._used.update(zip(missing, rendered))
         self.misses += len(missing)
 
-    def save(self) -> None:
-        """Keep exactly the entries this build used (nothing is written when they did not change)."""
+    def save(self, prune: bool = True) -> None:
+        """Keep exactly the entries this build used (nothing is written when they did not change).
+
+        ``prune=False``: keep the stored entries too, and write only when there are new ones
+        (markdown_ahead.py, which renders ahead of a build and must not remove what it uses).
+        """
         if self.path is None or self._used.keys() == self._stored.keys():
             return
-        write_entries(self.path, self._used)
+        if prune:
+            write_entries(self.path, self._used)
+        elif not self._used.keys() <= self._stored.keys():
+            write_entries(self.path, {**self._stored, **self._used})
 
 
 def markdown_texts(content: Content) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -39,19 +40,41 @@ def _print_problems(problems: list[Problem], fmt: str) -> None:
             print(output, file=sys.stdout if fmt != "text" else sys.stderr)
 
 
+def _imported() -> None:
+    """The command's modules are imported: collect garbage again, but never among what they made (see ``main``)."""
+    gc.freeze()
+    gc.enable()
+
+
 def main(argv: list[str] | None = None, project: Path | None = None) -> int:
+    """Run one command, with the garbage collector off until its modules are imported (``_imported``).
+
+    Importing pydantic, Jinja and the content model makes about 70,000 objects that live
+    as long as the process; the collector would go through them about a hundred times
+    meanwhile (60 ms of the real site's build) and again on every full collection after.
+    """
+    gc.disable()
+    try:
+        return _command(argv, project)
+    finally:
+        gc.enable()
+
+
+def _command(argv: list[str] | None, project: Path | None) -> int:
     args = _parser(project or Path.cwd()).parse_args(argv)
     command = args.command or "build"
     root: Path = args.project
     if command == "check":
         from .check import check_content
 
+        _imported()
         _, problems = check_content(root)
         _print_problems(problems, args.format)
         return 1 if has_errors(problems) else 0
     if command == "serve":
         from .serve import serve
 
+        _imported()
         return serve(root, port=args.port)
     if command == "new":
         from .scaffold import scaffold_command
@@ -68,6 +91,7 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
         from .linkcheck import external_links
         from .pipeline import render_project
 
+        _imported()
         result = render_project(root)
         if not result.ok:
             _print_problems(result.problems, "text")
@@ -87,6 +111,7 @@ def main(argv: list[str] | None = None, project: Path | None = None) -> int:
     compile_in_background(root)  # beside importing, loading and validating (templating.py)
     from .pipeline import build_project
 
+    _imported()
     try:
         result = build_project(root, output, previous=previous)
     finally:

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .cache import cache_folder, template_cache
-from .calendar_export import render_calendars
 from .feed import render_feed
 from .opendata import render_open_data
 from .sitemodel import SiteModel
@@ -19,6 +18,8 @@ from .validate import Content
 
 def render_exports(content: Content, model: SiteModel, templates: Path, today: date, stamp: datetime) -> dict[str, bytes]:
     """termine.ics (and one per conference with dates), feed.atom, daten/*.json and daten/*.csv."""
+    from .calendar_export import render_calendars  # here: icalendar (50 ms) is imported while Pagefind indexes (pipeline.complete_outputs)
+
     # templates is the project's templates/ (pipeline.py): calendars and compiled templates are kept in its cache folder
     outputs = render_calendars(model, today, stamp, cache_folder(templates.parent))
     outputs.update(render_feed(model, make_environment(templates, template_cache(templates.parent)), stamp))

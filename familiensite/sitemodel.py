@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .cache import CachedMarkdown
 from .fieldtypes import PartialDate
 from .german import format_partial, format_size, format_span
 from .load import Asset
-from .markdown_render import MarkdownRenderer
 from .model import AccessibilityStatement, Address, Conference, Contact, Image, Member, Page, Result
 from .netmap import NetworkMap, Place, build_network_map
 from .opendata import open_data_view
 from .parse_cache import KeyedMemo
 from .search_bundles import SEARCH_BUNDLE, SearchBundle, search_bundles
 from .validate import Content, Entry
+
+if TYPE_CHECKING:
+    from .markdown_render import MarkdownRenderer
 
 FORMAT_LABELS = {"district": "Familienkonferenz im Stadtteil", "online": "Online-Familienkonferenz", "citywide": "Stadtweite Familienkonferenz"}
 STATUS_LABELS = {"planned": "geplant", "held": "durchgeführt", "cancelled": "abgesagt"}
@@ -315,7 +318,12 @@ class _Builder:
         self.today = today
         self.base_url = content.site.base_url
         self.base = urlsplit(content.site.base_url).path
-        self.markdown = markdown or MarkdownRenderer(self.base)
+        if markdown is None:
+            # here: with the Markdown cache filled ahead (markdown_ahead.py), a build need not import Python-Markdown at all
+            from .markdown_render import MarkdownRenderer
+
+            markdown = MarkdownRenderer(self.base)
+        self.markdown = markdown
         self.home_crumb = Link(self.base, "Startseite")
         self.district_names = {d.slug: d.name for d in content.districts}
 
