@@ -75,7 +75,11 @@ def compile_in_background(project: Path) -> None:
     bytecode = template_cache(project)
     if bytecode is None:
         return
-    from .markdown_ahead import render_ahead  # before forking: the build imports its modules (load.py) anyway
+    # Imported before forking, as the build imports them anyway: load.py's, and importlib.metadata
+    # (pydantic's plugins; the versions in the Markdown cache's key), which the child would import again.
+    from importlib import metadata  # noqa: F401
+
+    from .markdown_ahead import render_ahead
 
     pid = os.fork()
     if pid:
