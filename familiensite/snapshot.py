@@ -2,20 +2,24 @@
 
 CI keeps the cache folder between runs but builds into an empty site/, and a
 checkout gives every file new times, so the no-change fast path (fastpath.py)
-cannot help there. After each full build the published files are hard-linked
-into ``snapshot/site/`` in the cache folder (no copy: they share the files of
-site/), with a manifest of each file's size and SHA-256, the build's problems and
-the *content digest* of its inputs (``fastpath.content_digest``: every input by
-its bytes, the code, the libraries, the date, the environment). A later build
-whose inputs have the same digest checks every file of the snapshot against the
-manifest and publishes the snapshot as site/ (hard links again, copies where
-links fail), reporting the recorded problems, instead of building.
+cannot help there. After each full build every published file is hard-linked
+into ``snapshot/files/`` of the cache folder under the SHA-256 of its bytes (no
+copy: the snapshot and site/ share their files; a file that did not change since
+the last build is there already), and ``snapshot/manifest.json`` records each
+output path with its file's size, modification time and hash, the build's
+problems, and the *content digest* of its inputs (``fastpath.content_digest``:
+every input by its bytes, the code, the libraries, the date, the environment).
 
-An optimisation only: a snapshot is kept only when no input changed while the
-build ran (the stat fingerprint before and after is the same and was not
-"racy"); a file of the snapshot changed in place (site/ shares it) fails the
-check and the build runs in full; anything unreadable is a miss. The tests
-compare a restored site with a fresh build byte for byte.
+A later build whose inputs have the same digest checks every file against the
+manifest and publishes them as site/ (hard links again, copies where links
+fail), reporting the recorded problems, instead of building. Like git's index,
+a file with its recorded size and modification time is trusted; one with another
+time (an archive that keeps whole seconds) is read and its hash compared. A
+file of site/ written in place changes its snapshot twin (they are one file) and
+fails the check; anything missing, damaged or unreadable is a miss, and the
+build runs in full. A snapshot is kept only when no input changed while the build
+ran (the fingerprint before and after is the same and was not "racy"). The tests
+compare a restored site with the built one byte for byte.
 
 Cheap to import: nothing of the content model, Jinja or Markdown is loaded to
 restore a site.
@@ -26,9 +30,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import string
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -41,9 +44,10 @@ from .problems import Problem
 if TYPE_CHECKING:
     from .render import Output
 
-FORMAT = 1
-FOLDER = "snapshot"  # in the cache folder: site/ (the files) and manifest.json
-HASH_THREADS = 4  # hashing releases the interpreter lock: the file reads overlap
+FORMAT = 2
+FOLDER = "snapshot"  # in the cache folder: files/ (by hash) and manifest.json
+MANIFEST = "manifest.json"
+HASH_THREADS = 4  # hashing and reading release the interpreter lock: they overlap
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,35 +82,34 @@ def previous_build(project: Path, output: Path, today: date | None = None) -> Pr
     return PreviousBuild(inputs, digest, problems, restored=problems is not None)
 
 
-def _sha256(path: Path) -> str:
+def _stored(folder: Path, digest: str) -> str:
+    """Where the file with these bytes lives in the snapshot (``digest`` must be a SHA-256 in hex)."""
+    if len(digest) != 64 or not set(digest) <= set(string.hexdigits.lower()):
+        raise ValueError(f"not a SHA-256: {digest!r}")
+    return os.path.join(folder, "files", digest[:2], digest)
+
+
+def _sha256(path: str | Path) -> str:
     with open(path, "rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-class _Damaged(Exception):
-    """The snapshot is not what its manifest says: it is not published."""
-
-
-def _check(site: Path, files: dict[str, list[object]], found: dict[str, os.stat_result]) -> None:
-    """Raise _Damaged unless exactly the manifest's files were found, each with its size and bytes.
-
-    A file of site/ written in place changes its snapshot twin (they are one
-    file). Like git's index, a file with its recorded size and modification time
-    is trusted; one with another time (an archive that keeps only seconds) is read
-    and compared by its SHA-256.
-    """
-    if found.keys() != files.keys():
-        raise _Damaged
+def _checked(folder: Path, files: dict[str, list[object]]) -> dict[str, os.stat_result] | None:
+    """The status of each stored file of the manifest (by hash) if every one is there with its size and bytes; else None."""
+    expected: dict[str, tuple[object, object]] = {str(digest): (size, mtime) for size, mtime, digest in files.values()}
+    found: dict[str, os.stat_result] = {}
     unsure: list[str] = []
-    for path, info in found.items():
-        size, mtime, _ = files[path]
+    for digest, (size, mtime) in expected.items():
+        info = os.stat(_stored(folder, digest))
         if info.st_size != size:
-            raise _Damaged
+            return None
         if info.st_mtime_ns != mtime:
-            unsure.append(path)
+            unsure.append(digest)
+        found[digest] = info
     with ThreadPoolExecutor(HASH_THREADS) as pool:
-        if not all(pool.map(lambda path: _sha256(site / path) == files[path][2], unsure, chunksize=16)):
-            raise _Damaged
+        if not all(pool.map(lambda digest: _sha256(_stored(folder, digest)) == digest, unsure, chunksize=16)):
+            return None
+    return found
 
 
 def restore(folder: Path, digest: str, output: Path, inputs: fastpath.Fingerprint) -> list[Problem] | None:
@@ -117,21 +120,18 @@ def restore(folder: Path, digest: str, output: Path, inputs: fastpath.Fingerprin
     from .write import PublishError, publish_linked  # here: a build that finds no snapshot needs neither
 
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest.get("digest") != digest:
             return None
         files: dict[str, list[object]] = manifest["files"]
         problems = fastpath.problems_from_data(manifest["problems"])
-        site = folder / "site"
-        linked: dict[str, os.stat_result] = {}
-
-        def check(found: dict[str, os.stat_result]) -> None:
-            _check(site, files, found)
-            linked.update(found)
-
-        publish_linked(site, len(files), output, check, after=lambda: fastpath.record(
-            fastpath.state_path(output), inputs, output, problems, listing=fastpath.listing_of(linked)))
-    except (OSError, ValueError, KeyError, TypeError, PublishError, _Damaged):
+        stored = _checked(folder, files)
+        if stored is None:
+            return None
+        listing = fastpath.listing_of({path: stored[str(entry[2])] for path, entry in files.items()})
+        publish_linked({path: _stored(folder, str(entry[2])) for path, entry in files.items()}, output,
+                       after=lambda: fastpath.record(fastpath.state_path(output), inputs, output, problems, listing))
+    except (OSError, ValueError, KeyError, TypeError, PublishError):
         return None  # no snapshot, another one, or a damaged one: the build runs in full
     return problems
 
@@ -140,14 +140,33 @@ def _digest(data: Output) -> str:
     return hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else _sha256(data)
 
 
-def _remove_leftovers(folder: Path) -> None:
-    """Snapshots replaced by a build that was killed half-way, and unfinished ones older than an hour."""
-    for stale in folder.parent.glob(f"{FOLDER}.*-*"):
-        try:
-            if ".old-" in stale.name or stale.stat().st_mtime < time.time() - 3600:
-                shutil.rmtree(stale, ignore_errors=True)
-        except OSError:
-            continue
+def _store(folder: Path, published: str, digest: str) -> os.stat_result:
+    """Make the published file the snapshot's file for ``digest`` (unless it is already); its status."""
+    target = _stored(folder, digest)
+    info = os.stat(published)
+    try:
+        present = os.stat(target)
+        if (present.st_ino, present.st_dev) == (info.st_ino, info.st_dev):
+            return info
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+    # Not the same file (new, or bytes that were written again): the published one replaces it, so the
+    # snapshot never holds a file whose bytes this build did not write or compare (write.py) itself.
+    temporary = f"{target}.{os.getpid()}.tmp"
+    os.link(published, temporary, follow_symlinks=False)
+    os.replace(temporary, target)
+    return info
+
+
+def _collect_garbage(folder: Path, keep: set[str]) -> None:
+    """Remove the stored files no path of the manifest uses any more (and temporary names left by a killed build)."""
+    for bucket in os.scandir(folder / "files"):
+        for entry in os.scandir(bucket.path):
+            if entry.name not in keep:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    continue
 
 
 def keep(project: Path, output: Path, previous: PreviousBuild, outputs: dict[str, Output], problems: list[Problem], today: date | None = None) -> None:
@@ -157,32 +176,22 @@ def keep(project: Path, output: Path, previous: PreviousBuild, outputs: dict[str
         return
     if fastpath.fingerprint(project, output, today).digest != previous.inputs.digest:
         return  # an input changed while the build ran: the outputs may not belong to the digest
-    from .write import link_tree, regular_files
-
-    staging: Path | None = None
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(folder)
-        staging = Path(tempfile.mkdtemp(prefix=f"{FOLDER}.new-", dir=folder.parent))
+        folder.mkdir(parents=True, exist_ok=True)
         paths = sorted(outputs)
         with ThreadPoolExecutor(HASH_THREADS) as pool:
             digests = dict(zip(paths, pool.map(lambda path: _digest(outputs[path]), paths, chunksize=64), strict=True))
-        site = staging / "site"
-        site.mkdir()
-        link_tree(output, site)
-        found = regular_files(site)
-        if found.keys() != digests.keys():
-            return  # output/ is not (or no longer) what this build published
-        files = {path: [found[path].st_size, found[path].st_mtime_ns, digest] for path, digest in digests.items()}
+        stored: dict[str, os.stat_result] = {}
+        for path in paths:
+            digest = digests[path]
+            if digest not in stored:
+                stored[digest] = _store(folder, os.path.join(output, path), digest)
+        files = {path: [stored[digest].st_size, stored[digest].st_mtime_ns, digest] for path, digest in digests.items()}
         manifest = {"format": FORMAT, "digest": previous.digest, "problems": [fastpath.problem_data(p) for p in problems], "files": files}
-        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-        old = folder.with_name(f"{FOLDER}.old-{os.getpid()}")
-        if folder.exists():
-            os.rename(folder, old)
-        os.rename(staging, folder)
-        staging = old
+        handle, temporary = tempfile.mkstemp(prefix=f"{MANIFEST}.", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(manifest, stream, ensure_ascii=False)
+        os.replace(temporary, folder / MANIFEST)
+        _collect_garbage(folder, set(stored))
     except OSError:
         pass  # no hard links (another file system), a full disk: the next build in CI runs in full
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)

@@ -52,12 +52,16 @@ def os_reason(error: OSError) -> str:
     return f"{reason} ({error.filename})" if error.filename else reason
 
 
+def _checked(path: str) -> str:
+    """``path`` if it is a relative path that cannot leave the output folder; else PublishError."""
+    if not path or path.startswith("/") or "\\" in path or "\0" in path or any(part in ("..", ".", "") for part in path.split("/")):
+        raise PublishError(f"refusing to write outside the output folder: {path!r}")
+    return path
+
+
 def safe_relative(path: str) -> PurePosixPath:
     """The output path as a relative path that cannot leave the output folder."""
-    candidate = PurePosixPath(path)
-    if candidate.is_absolute() or not candidate.parts or any(part in ("..", ".", "") for part in candidate.parts) or "\\" in path or "\0" in path:
-        raise PublishError(f"refusing to write outside the output folder: {path!r}")
-    return candidate
+    return PurePosixPath(_checked(path))
 
 
 @contextmanager
@@ -200,30 +204,26 @@ def _discard(folder: Path, files: int) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def link_tree(source: Path, folder: Path) -> dict[str, os.stat_result]:
-    """Hard-link every regular file below ``source`` into ``folder`` (which exists); relative path → status of each.
+def link_files(sources: dict[str, str], folder: Path) -> None:
+    """Hard-link every source file to its relative path below ``folder`` (which exists); copies where links fail.
 
-    A file that cannot be linked (another file system) is copied. The output
-    snapshot (snapshot.py) is published this way: one pass, no Python per path
-    beyond the system calls (most of the time is the file system making folders).
+    The output snapshot (snapshot.py) is published this way: per file only the
+    system calls (most of the time is the file system making the folders).
     """
-    linked: dict[str, os.stat_result] = {}
-    stack = [(str(source), str(folder), "")]
-    while stack:
-        current, target, prefix = stack.pop()
-        for entry in os.scandir(current):
-            destination = os.path.join(target, entry.name)
-            if entry.is_dir(follow_symlinks=False):
-                os.mkdir(destination)
-                stack.append((entry.path, destination, f"{prefix}{entry.name}/"))
-            elif entry.is_file(follow_symlinks=False):
-                try:
-                    os.link(entry.path, destination, follow_symlinks=False)
-                    linked[prefix + entry.name] = entry.stat(follow_symlinks=False)  # the same file now
-                except OSError:
-                    shutil.copyfile(entry.path, destination)
-                    linked[prefix + entry.name] = os.stat(destination)
-    return linked
+    made = {""}
+    root = str(folder)
+    for path in sorted(sources):
+        parent = _checked(path).rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(os.path.join(root, parent), exist_ok=True)
+            while parent not in made:
+                made.add(parent)
+                parent = parent.rpartition("/")[0]
+        target = os.path.join(root, path)
+        try:
+            os.link(sources[path], target, follow_symlinks=False)
+        except OSError:
+            shutil.copyfile(sources[path], target)
 
 
 def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None) -> None:
@@ -235,12 +235,9 @@ def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] 
     _publish(output, lambda staging, previous: write_tree(outputs, staging, previous), len(outputs), after)
 
 
-def publish_linked(source: Path, files: int, output: Path, check: Callable[[dict[str, os.stat_result]], None], after: Callable[[], None] | None = None) -> None:
-    """``publish`` for a finished site in ``source`` (of ``files`` files), hard-linked (``link_tree``); ``source`` stays as it is.
-
-    ``check`` sees the status of every file linked before the new site is swapped in; an exception from it leaves ``output`` as it was.
-    """
-    _publish(output, lambda staging, _previous: check(link_tree(source, staging)), files, after)
+def publish_linked(sources: dict[str, str], output: Path, after: Callable[[], None] | None = None) -> None:
+    """``publish`` for files that exist already (relative path → file), hard-linked (``link_files``), which stay as they are."""
+    _publish(output, lambda staging, _previous: link_files(sources, staging), len(sources), after)
 
 
 def _publish(output: Path, fill: Callable[[Path, Path | None], None], files: int, after: Callable[[], None] | None) -> None:

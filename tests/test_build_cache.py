@@ -5,6 +5,8 @@ rebuild all give the same bytes as a plain build."""
 from __future__ import annotations
 
 import calendar
+import hashlib
+import json
 import marshal
 import os
 import shutil
@@ -373,8 +375,8 @@ def test_the_same_inputs_with_the_cache_of_an_earlier_build_publish_its_snapshot
     assert restored.restored and not restored.up_to_date and not restored.outputs
     assert restored.problems == first.problems
     assert tree(project / "site") == expected
-    page, twin = project / "site" / "index.html", cache_folder(project) / snapshot.FOLDER / "site" / "index.html"
-    assert page.stat().st_ino == twin.stat().st_ino  # hard-linked, not copied
+    page, digest = project / "site" / "index.html", hashlib.sha256(expected["index.html"]).hexdigest()
+    assert page.stat().st_ino == (cache_folder(project) / snapshot.FOLDER / "files" / digest[:2] / digest).stat().st_ino  # linked, not copied
     assert build(project).up_to_date  # the fast path's state was recorded as after a build
 
 
@@ -393,7 +395,7 @@ def test_a_snapshot_file_changed_in_place_is_not_published(project: Path) -> Non
 def test_a_snapshot_whose_file_times_lost_their_fraction_is_checked_by_content(project: Path) -> None:
     build(project)
     expected = tree(project / "site")
-    for path in (cache_folder(project) / snapshot.FOLDER / "site").rglob("*"):  # other times, as from an archive or a copy
+    for path in (cache_folder(project) / snapshot.FOLDER / "files").rglob("*"):  # other times, as from an archive or a copy
         earlier = path.stat().st_mtime_ns // 10**9 * 10**9 - 10**9
         os.utime(path, ns=(earlier, earlier))
     lose_site(project)
@@ -411,6 +413,31 @@ def test_changed_content_is_built_and_becomes_the_next_snapshot(project: Path) -
     lose_site(project)
     assert build(project).restored
     assert tree(project / "site") == built
+
+
+def test_the_snapshot_keeps_each_file_once_and_only_those_of_the_last_build(project: Path) -> None:
+    build(project)
+    edited = edit_one_conference(project)
+    build(project)
+    folder = cache_folder(project) / snapshot.FOLDER
+    manifest = json.loads((folder / snapshot.MANIFEST).read_text(encoding="utf-8"))
+    stored = {path.name for path in (folder / "files").rglob("*") if path.is_file()}
+    assert stored == {digest for _, _, digest in manifest["files"].values()}
+    site = tree(project / "site")
+    assert manifest["files"][edited][2] == hashlib.sha256(site[edited]).hexdigest()
+    assert set(manifest["files"]) == set(site)
+
+
+def test_a_manifest_naming_a_path_outside_the_site_is_not_published(project: Path) -> None:
+    build(project)
+    path = cache_folder(project) / snapshot.FOLDER / snapshot.MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["files"]["../draussen.html"] = manifest["files"]["index.html"]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    lose_site(project)
+    assert not build(project).restored
+    assert not (project / "draussen.html").exists()
+    assert (project / "site" / "index.html").is_file()
 
 
 def test_an_input_changed_while_the_build_ran_leaves_no_snapshot(project: Path) -> None:
