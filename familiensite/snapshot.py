@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import string
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -82,11 +81,14 @@ def previous_build(project: Path, output: Path, today: date | None = None) -> Pr
     return PreviousBuild(inputs, digest, problems, restored=problems is not None)
 
 
-def _stored(folder: Path, digest: str) -> str:
+_HEX = frozenset("0123456789abcdef")
+
+
+def _stored(folder: Path | str, digest: str) -> str:
     """Where the file with these bytes lives in the snapshot (``digest`` must be a SHA-256 in hex)."""
-    if len(digest) != 64 or not set(digest) <= set(string.hexdigits.lower()):
+    if len(digest) != 64 or not _HEX.issuperset(digest):
         raise ValueError(f"not a SHA-256: {digest!r}")
-    return os.path.join(folder, "files", digest[:2], digest)
+    return f"{folder}/files/{digest[:2]}/{digest}"
 
 
 def _sha256(path: str | Path) -> str:
@@ -94,20 +96,21 @@ def _sha256(path: str | Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def _checked(folder: Path, files: dict[str, list[object]]) -> dict[str, os.stat_result] | None:
-    """The status of each stored file of the manifest (by hash) if every one is there with its size and bytes; else None."""
+def _checked(folder: Path, files: dict[str, list[object]]) -> dict[str, tuple[str, os.stat_result]] | None:
+    """Hash → (stored file, its status) for the manifest's files if every one is there with its size and bytes; else None."""
     expected: dict[str, tuple[object, object]] = {str(digest): (size, mtime) for size, mtime, digest in files.values()}
-    found: dict[str, os.stat_result] = {}
+    found: dict[str, tuple[str, os.stat_result]] = {}
     unsure: list[str] = []
     for digest, (size, mtime) in expected.items():
-        info = os.stat(_stored(folder, digest))
+        stored = _stored(folder, digest)
+        info = os.stat(stored)
         if info.st_size != size:
             return None
         if info.st_mtime_ns != mtime:
             unsure.append(digest)
-        found[digest] = info
+        found[digest] = (stored, info)
     with ThreadPoolExecutor(HASH_THREADS) as pool:
-        if not all(pool.map(lambda digest: _sha256(_stored(folder, digest)) == digest, unsure, chunksize=16)):
+        if not all(pool.map(lambda digest: _sha256(found[digest][0]) == digest, unsure, chunksize=16)):
             return None
     return found
 
@@ -128,8 +131,8 @@ def restore(folder: Path, digest: str, output: Path, inputs: fastpath.Fingerprin
         stored = _checked(folder, files)
         if stored is None:
             return None
-        listing = fastpath.listing_of({path: stored[str(entry[2])] for path, entry in files.items()})
-        publish_linked({path: _stored(folder, str(entry[2])) for path, entry in files.items()}, output,
+        listing = fastpath.listing_of({path: stored[str(entry[2])][1] for path, entry in files.items()})
+        publish_linked({path: stored[str(entry[2])][0] for path, entry in files.items()}, output,
                        after=lambda: fastpath.record(fastpath.state_path(output), inputs, output, problems, listing))
     except (OSError, ValueError, KeyError, TypeError, PublishError):
         return None  # no snapshot, another one, or a damaged one: the build runs in full
