@@ -209,6 +209,10 @@ class CachedMarkdown:
         self._used.update(zip(missing, rendered))
         self.misses += len(missing)
 
+    def tables(self) -> tuple[dict[str, str] | dict[int, tuple[str, str]], ...]:
+        """Its tables of texts, keys and HTML, for ``parallel_map(forget=…)``: the HTML that views hold stays."""
+        return (self._stored, self._used, self._keys, self._keys_used)
+
     def save(self, prune: bool = True) -> None:
         """Keep exactly the entries this build used (nothing is written when they did not change).
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import fastpath, parallel
+from . import fastpath
 from . import messages as m
 from .cache import CachedMarkdown, prepared_markdown, template_cache
 from .check import build_date, check_content
@@ -18,7 +18,7 @@ from .linkcheck import check_links
 from .parse_cache import ContentCache
 from .problems import Problem, has_errors, sort_problems
 from .render import Output, PageRenderer, render_page, render_site, template_problem
-from .search_cache import SearchIndexThread, cached_search_index
+from .search_cache import SearchIndexThread
 from .sitemodel import SiteModel, build_site_model
 from .snapshot import PreviousBuild, previous_build
 from .snapshot import keep as keep_snapshot
@@ -76,7 +76,10 @@ def render_pages(
     markdown.save()
     try:
         env = env or make_environment(project / "templates", template_cache(project))
-        outputs = render_site(model, project / "templates", env, render)
+        # The page workers empty their copies of the content's collections and the Markdown cache's tables right
+        # after the fork (the bodies, the records): 28 MiB less in a worker's RSS at 10,000 items.
+        forget = (content.conferences, content.results, content.members, content.pages, *markdown.tables())
+        outputs = render_site(model, project / "templates", env, render, forget)
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
     return BuildResult(problems, outputs, model, content=content)
@@ -87,11 +90,12 @@ def complete_outputs(pages: BuildResult, project: Path, today: date, search: boo
     assert pages.content is not None and pages.model is not None
     content, model, problems = pages.content, pages.model, pages.problems
     outputs = dict(pages.outputs)
-    # The pages are all the search index reads: Pagefind runs before the calendars and open data exist (peak memory).
-    # A small site is indexed in a thread meanwhile instead (50–70 ms of the real site's build): nothing below forks then.
-    searching = SearchIndexThread(outputs, model, project) if search and len(model.pages) < parallel.MIN_ITEMS else None
-    if searching is None:
-        search_files, search_problems = cached_search_index(outputs, model, project) if search else ({}, [])
+    # The search index is made in a thread while the exports render (50–70 ms of the real site's build): nothing below
+    # forks then. Pagefind takes about one core, so the calendars in this one process cost a large site little time, and
+    # forking workers for them here would copy the pages into each worker's RSS (the peak memory at 10,000 items).
+    searching = SearchIndexThread(outputs, model, project) if search else None
+    search_files: dict[str, bytes] = {}
+    search_problems: list[Problem] = []
     try:
         exports = render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch()))
     except jinja2.TemplateError as error:

@@ -10,9 +10,9 @@ import functools
 import hashlib
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import jinja2
 
@@ -69,12 +69,14 @@ PageRenderer = Callable[[jinja2.Environment, SiteView, PageSpec], bytes]
 
 
 def render_site(
-    model: SiteModel, templates: Path, env: jinja2.Environment | None = None, render: PageRenderer = render_page
+    model: SiteModel, templates: Path, env: jinja2.Environment | None = None, render: PageRenderer = render_page,
+    forget: Collection[Any] = (),
 ) -> dict[str, Output]:
     """Every output file of the site, by path inside site/.
 
     The preview (incremental.py) passes its long-lived ``env`` and a ``render`` that reuses
     the bytes of pages whose inputs did not change; the build uses the defaults.
+    ``forget``: what the page workers can drop (parallel.parallel_map): the pages need only the model.
     """
     outputs: dict[str, Output] = {}
     stylesheet_path, stylesheet = render_stylesheet(templates, model.site)
@@ -87,7 +89,7 @@ def render_site(
     if render is render_page:  # the build: pure per page, so spread over processes (parallel.py)
         for template in sorted({spec.template for spec in model.pages}):
             env.get_template(template)  # compiled once, before the workers are forked
-        pages = parallel_map(functools.partial(render_page, env, site), model.pages)
+        pages = parallel_map(functools.partial(render_page, env, site), model.pages, forget=forget)
     else:
         pages = [render(env, site, spec) for spec in model.pages]
     for spec, page in zip(model.pages, pages):

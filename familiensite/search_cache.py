@@ -104,7 +104,7 @@ class SearchIndexThread(threading.Thread):
     """``cached_search_index`` in a thread: it mostly waits for Pagefind, which is a process of its own.
 
     Meanwhile the calling thread renders the calendars, the feed and the open data
-    (pipeline.complete_outputs, for small sites). ``result`` waits and returns what
+    (pipeline.complete_outputs). ``result`` waits and returns what
     ``cached_search_index`` returned, or raises what it raised. Until then the
     interpreter switches threads every 0.2 ms instead of 5 ms: writing the pages for
     Pagefind waits for the busy calling thread after every system call, which took

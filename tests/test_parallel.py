@@ -1,0 +1,55 @@
+"""parallel.parallel_map's ``forget`` and chunks: what the workers drop after the fork, in a fresh interpreter.
+
+A fresh interpreter because pytest's process may run other threads (the browser tests'
+Playwright driver), and parallel_map rightly stays serial then.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_script(script: str) -> None:
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+
+
+def test_the_workers_empty_their_copies_of_what_they_forget_and_this_process_keeps_its_own() -> None:
+    run_script(
+        "import os\n"
+        "from familiensite.parallel import parallel_map\n"
+        "bodies = ['x' * 5000 for _ in range(300)]\n"
+        "keys = {n: str(n) for n in range(300)}\n"
+        "kept = list(range(1000, 2000))\n"
+        "results = parallel_map(lambda n: (os.getpid(), len(bodies), len(keys), kept[n]), list(range(1000)), workers=2, forget=(bodies, keys))\n"
+        "worker = [r for r in results if r[0] != os.getpid()]\n"
+        "own = [r for r in results if r[0] == os.getpid()]\n"
+        "assert worker and own\n"
+        "assert {(b, k) for _, b, k, _ in worker} == {(0, 0)}, 'a worker still has what it forgot'\n"
+        "assert {(b, k) for _, b, k, _ in own} == {(300, 300)}, 'this process lost its own'\n"
+        "assert [r[3] for r in results] == [kept[n] for n in range(1000)]\n"
+        "assert len(bodies) == 300 and len(keys) == 300\n"
+        "print('ok')\n"
+    )
+
+
+def test_a_large_share_goes_to_the_worker_in_chunks_of_at_most_max_chunk_items() -> None:
+    run_script(
+        "import os\n"
+        "from familiensite import parallel\n"
+        "seen = []\n"
+        "def chunk(bounds):\n"
+        "    seen.append(bounds)\n"
+        "    return original(bounds)\n"
+        "original, parallel._run_chunk = parallel._run_chunk, chunk\n"
+        "results = parallel.parallel_map(lambda n: (n, os.getpid(), len(seen)), list(range(3000)), workers=2)\n"
+        "assert [n for n, _, _ in results] == list(range(3000))\n"
+        "worker = [(n, chunks) for n, pid, chunks in results if pid != os.getpid()]\n"
+        "assert len(worker) == 1500\n"
+        "assert max(chunks for _, chunks in worker) == -(-1500 // parallel.MAX_CHUNK), 'not in chunks of MAX_CHUNK'\n"
+        "print('ok')\n"
+    )
