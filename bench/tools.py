@@ -24,10 +24,11 @@ from . import generate
 from .generate import Item
 
 REPO = generate.REPO
-SCENARIOS = ("full_cold", "full_warm", "nochange", "edit", "check", "watch_edit")
+SCENARIOS = ("full_cold", "full_warm", "ci_edit", "nochange", "edit", "check", "watch_edit")
 SCENARIO_LABELS = {
     "full_cold": "full build from nothing",
     "full_warm": "full build, warm cache (CI)",
+    "ci_edit": "full build, warm cache, one edit (CI, new commit)",
     "nochange": "rebuild, no change",
     "edit": "rebuild after one edit",
     "check": "check alone",
@@ -92,6 +93,10 @@ class Tool:
             return self.build_command()
         if scenario == "full_warm":
             self._remove(self.outputs())
+            return self.build_command()
+        if scenario == "ci_edit":
+            self._remove(self.outputs())
+            self.edit_one()
             return self.build_command()
         if scenario == "nochange":
             return self.build_command()
