@@ -16,6 +16,7 @@ Dates, never from the clock:
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -105,4 +106,9 @@ def render_feed(model: SiteModel, env: jinja2.Environment, stamp: datetime) -> d
     """feed.atom, by output path."""
     feed = build_feed(model, stamp)
     path = model.site.feed_url[len(model.site.base_path):]
-    return {path: env.get_template("feed.atom").render(feed=feed).encode("utf-8")}
+    # Encoded piece by piece: rendering to one string first held the template's pieces, the string and
+    # its encoding at once (about 40 MiB at 10,000 items, while Pagefind runs beside: pipeline.py).
+    output = io.BytesIO()
+    for piece in env.get_template("feed.atom").generate(feed=feed):
+        output.write(piece.encode("utf-8"))
+    return {path: output.getvalue()}

@@ -265,11 +265,12 @@ CSV_JOINS: dict[str, str] = {"address_recipient": "; "}
 
 def to_csv(dataset: Dataset, items: list[dict[str, Value]]) -> bytes:
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # the byte order mark first: no copy of the whole text to put it in front
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in dataset.columns])
     for item in items:
         writer.writerow([_cell(item[c.name], CSV_JOINS.get(c.name, " ")) for c in dataset.columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue().encode("utf-8")
 
 
 def to_json(dataset: Dataset, items: list[dict[str, Value]], settings: SiteSettings, page_url: str) -> bytes:
@@ -284,11 +285,19 @@ def to_json(dataset: Dataset, items: list[dict[str, Value]], settings: SiteSetti
     }
     # One item per line: readable, diffable, and written by json's C encoder (with ``indent`` the
     # pure-Python one runs: 3.6 s instead of 0.3 s for 10,000 items).
+    # Written item by item as bytes: joining the lines, then the document, then encoding it held
+    # four copies of the largest file at once (about 40 MiB for the conferences at 10,000 items).
     head = json.dumps(document, ensure_ascii=False, indent=2)
     assert head.endswith("\n}")
-    lines = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in items)
-    body = f'[\n    {lines}\n  ]' if items else "[]"
-    return f'{head[:-2]},\n  "items": {body}\n}}\n'.encode()
+    output = io.BytesIO()
+    output.write(f'{head[:-2]},\n  "items": '.encode())
+    separator = b"[\n    "
+    for item in items:
+        output.write(separator)
+        output.write(json.dumps(item, ensure_ascii=False).encode())
+        separator = b",\n    "
+    output.write(b"\n  ]\n}\n" if items else b"[]\n}\n")
+    return output.getvalue()
 
 
 Renderer = Callable[[Dataset, list[dict[str, Value]]], bytes]

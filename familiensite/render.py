@@ -19,6 +19,7 @@ import jinja2
 from . import messages as m
 from .parallel import parallel_map
 from .problems import Problem
+from .search_bundles import OVERVIEW_TEMPLATES
 from .sitemodel import PageSpec, SiteModel, SiteView
 from .templating import make_environment
 
@@ -89,7 +90,13 @@ def render_site(
     if render is render_page:  # the build: pure per page, so spread over processes (parallel.py)
         for template in sorted({spec.template for spec in model.pages}):
             env.get_template(template)  # compiled once, before the workers are forked
-        pages = parallel_map(functools.partial(render_page, env, site), model.pages, forget=forget)
+        # The overviews (home page, lists: megabytes each at 10,000 items) last, so that this process renders them
+        # (parallel_map's own share): what rendering one takes would stay in a worker's RSS (27 MiB at 10,000 items).
+        order = sorted(range(len(model.pages)), key=lambda index: model.pages[index].template in OVERVIEW_TEMPLATES)
+        rendered = parallel_map(functools.partial(render_page, env, site), [model.pages[index] for index in order], forget=forget)
+        pages = [b""] * len(order)
+        for index, page in zip(order, rendered):
+            pages[index] = page
     else:
         pages = [render(env, site, spec) for spec in model.pages]
     for spec, page in zip(model.pages, pages):
