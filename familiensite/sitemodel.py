@@ -266,7 +266,7 @@ class PageSpec:
     breadcrumbs: tuple[Link, ...]
     source: str  # content file that caused the page ("" for generated lists)
     records: dict[str, object] = field(default_factory=dict)
-    structured_data: tuple[dict[str, object], ...] = ()  # schema.org JSON-LD, see structured_data.py
+    structured_data: tuple[str, ...] = ()  # schema.org JSON-LD, serialised for <script> (structured_data.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,12 @@ _compiling: dict[str, int] = {}  # templates folder → pid of the process compi
 
 
 def json_for_script(value: Any) -> Markup:
-    """JSON safe inside <script>: no "</script>", "<!--" or line separators can break out."""
+    """JSON safe inside <script>: no "</script>", "<!--" or line separators can break out.
+
+    Markup is passed on as it is: what this function made before (the pages' JSON-LD, see structured_data.py).
+    """
+    if isinstance(value, Markup):
+        return value
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
