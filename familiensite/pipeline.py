@@ -20,7 +20,7 @@ from .problems import Problem, has_errors, sort_problems
 from .render import Output, PageRenderer, render_page, render_site, template_problem
 from .search_cache import SearchIndexThread
 from .sitemodel import SiteModel, build_site_model
-from .snapshot import PreviousBuild, previous_build
+from .snapshot import PreviousBuild, hashed_outputs, previous_build
 from .snapshot import keep as keep_snapshot
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
@@ -126,13 +126,15 @@ def build_project(project: Path, output: Path, today: date | None = None, previo
     if not result.ok:
         return result
 
+    hashed = hashed_outputs(project, result.outputs)  # files the snapshot holds are linked, not written
+
     def after_publishing() -> None:  # still under the output's lock
         fastpath.record(state, previous.inputs, output, result.problems)
-        keep_snapshot(project, output, previous, result.outputs, result.problems, today)
+        keep_snapshot(project, output, previous, hashed, result.problems, today)
 
     try:
         fastpath.forget(state)
-        publish(result.outputs, output, after=after_publishing)
+        publish(result.outputs, output, after=after_publishing, known=hashed.stored if hashed else None)
     except LockedError as error:
         result.problems.append(Problem(str(output), 0, 0, "", m.text("build_locked", path=output, pid=error.holder), m.hint("build_locked")))
         return result

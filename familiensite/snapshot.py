@@ -143,6 +143,44 @@ def _digest(data: Output) -> str:
     return hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else _sha256(data)
 
 
+@dataclass(frozen=True, slots=True)
+class HashedOutputs:
+    """A build's outputs by hash: what the snapshot holds already need not be written again."""
+
+    digests: dict[str, str]  # output path → SHA-256 of its bytes
+    stored: dict[str, str]  # output path → the snapshot's file with exactly those bytes (linked, not written)
+
+
+def hashed_outputs(project: Path, outputs: dict[str, Output]) -> HashedOutputs | None:
+    """Hash every output and find those the last snapshot holds (checked by size and time); None when the cache is off.
+
+    Whatever the inputs of that snapshot were: an unchanged page of a CI build
+    after a commit that changed one file is hard-linked from the cache, not written.
+    """
+    folder = _folder(project)
+    if folder is None:
+        return None
+    paths = sorted(outputs)
+    with ThreadPoolExecutor(HASH_THREADS) as pool:
+        digests = dict(zip(paths, pool.map(lambda path: _digest(outputs[path]), paths, chunksize=64), strict=True))
+    stored: dict[str, str] = {}
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") == FORMAT:
+            recorded = {str(digest): (size, mtime) for size, mtime, digest in manifest["files"].values()}
+            usable: dict[str, str | None] = {}
+            for path, digest in digests.items():
+                if digest in recorded and digest not in usable:
+                    file = _stored(folder, digest)
+                    info = os.stat(file)  # a file changed in place since has another time: written afresh
+                    usable[digest] = file if (info.st_size, info.st_mtime_ns) == recorded[digest] else None
+                if usable.get(digest):
+                    stored[path] = str(usable[digest])
+    except (OSError, ValueError, KeyError, TypeError):
+        stored = {}  # no snapshot or a damaged one: every file is written
+    return HashedOutputs(digests, stored)
+
+
 def _store(folder: Path, published: str, digest: str) -> os.stat_result:
     """Make the published file the snapshot's file for ``digest`` (unless it is already); its status."""
     target = _stored(folder, digest)
@@ -172,20 +210,18 @@ def _collect_garbage(folder: Path, keep: set[str]) -> None:
                     continue
 
 
-def keep(project: Path, output: Path, previous: PreviousBuild, outputs: dict[str, Output], problems: list[Problem], today: date | None = None) -> None:
+def keep(project: Path, output: Path, previous: PreviousBuild, hashed: HashedOutputs | None, problems: list[Problem], today: date | None = None) -> None:
     """Make the site just published in ``output`` the snapshot for ``previous.digest`` (failure only costs speed)."""
     folder = _folder(project)
-    if folder is None or previous.digest is None or previous.inputs.racy:
+    if folder is None or hashed is None or previous.digest is None or previous.inputs.racy:
         return
     if fastpath.fingerprint(project, output, today).digest != previous.inputs.digest:
         return  # an input changed while the build ran: the outputs may not belong to the digest
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        paths = sorted(outputs)
-        with ThreadPoolExecutor(HASH_THREADS) as pool:
-            digests = dict(zip(paths, pool.map(lambda path: _digest(outputs[path]), paths, chunksize=64), strict=True))
+        digests = hashed.digests
         stored: dict[str, os.stat_result] = {}
-        for path in paths:
+        for path in digests:
             digest = digests[path]
             if digest not in stored:
                 stored[digest] = _store(folder, os.path.join(output, path), digest)

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -135,9 +135,12 @@ def _unchanged(old: Path, data: Output) -> bool:
         return False
 
 
-def _put(target: str, old: str | None, data: Output) -> None:
-    """One output file: linked from the previous site when its bytes are unchanged, else written."""
-    if old is not None and _unchanged(Path(old), data):
+def _put(target: str, old: str | None, data: Output, same: bool = False) -> None:
+    """One output file: linked from the previous site when its bytes are unchanged, else written.
+
+    ``same``: ``old`` is known to hold these bytes (the output snapshot's file), so it is not compared.
+    """
+    if old is not None and (same or _unchanged(Path(old), data)):
         try:
             os.link(old, target, follow_symlinks=False)
             return
@@ -150,18 +153,21 @@ def _put(target: str, old: str | None, data: Output) -> None:
         shutil.copyfile(data, target)
 
 
-def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None = None) -> None:
+def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None = None, known: Mapping[str, str] | None = None) -> None:
     """Write every output below ``folder`` (which exists and is empty).
 
     With ``previous`` (the site being replaced), a file whose bytes are unchanged is
     hard-linked from there instead of written: nothing in ``previous`` is modified,
     and the file keeps its modification time (rsync and HTTP caches see no change).
+    ``known``: output path → a file with exactly its bytes (the output snapshot's,
+    by hash, snapshot.py), hard-linked without reading either.
     Every path is checked and every folder made first; then the files are written by
     a few threads (the system calls release the interpreter lock).
     """
     made: set[Path] = {folder}
     old_files = regular_files(previous) if previous is not None else {}
-    jobs: list[tuple[str, str | None, Output]] = []
+    known = known or {}
+    jobs: list[tuple[str, str | None, Output, bool]] = []
     for path in sorted(outputs):
         relative = safe_relative(path)
         target = folder.joinpath(*relative.parts)
@@ -169,12 +175,12 @@ def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None =
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         data = outputs[path]
-        old: str | None = None
+        old: str | None = known.get(path)
         old_file = old_files.get(relative.as_posix())
-        if previous is not None and old_file is not None:
+        if old is None and previous is not None and old_file is not None:
             size = len(data) if isinstance(data, bytes) else os.stat(data).st_size
             old = str(previous.joinpath(*relative.parts)) if size == old_file.st_size else None
-        jobs.append((str(target), old, data))
+        jobs.append((str(target), old, data, path in known))
     if len(jobs) < WRITE_THREAD_MIN_FILES:
         for job in jobs:
             _put(*job)
@@ -226,13 +232,13 @@ def link_files(sources: dict[str, str], folder: Path) -> None:
             shutil.copyfile(sources[path], target)
 
 
-def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None) -> None:
+def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None, known: Mapping[str, str] | None = None) -> None:
     """Replace ``output`` with exactly ``outputs``, or leave it untouched and raise PublishError.
 
     ``after`` runs once the new site is in place, still under the lock (the build
-    records its state there, see fastpath.py).
+    records its state there, see fastpath.py). ``known``: see ``write_tree``.
     """
-    _publish(output, lambda staging, previous: write_tree(outputs, staging, previous), len(outputs), after)
+    _publish(output, lambda staging, previous: write_tree(outputs, staging, previous, known), len(outputs), after)
 
 
 def publish_linked(sources: dict[str, str], output: Path, after: Callable[[], None] | None = None) -> None:

@@ -415,6 +415,39 @@ def test_changed_content_is_built_and_becomes_the_next_snapshot(project: Path) -
     assert tree(project / "site") == built
 
 
+def stored_file(project: Path, data: bytes) -> Path:
+    digest = hashlib.sha256(data).hexdigest()
+    return cache_folder(project) / snapshot.FOLDER / "files" / digest[:2] / digest
+
+
+def test_after_a_commit_that_changed_one_file_the_unchanged_outputs_are_linked_from_the_snapshot(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(project)
+    imprint = project / "site" / "impressum" / "index.html"
+    stored_imprint = stored_file(project, imprint.read_bytes()).stat()
+    edited = edit_one_conference(project)
+    lose_site(project)  # CI: the cache of the last commit's build, no site/
+    assert not build(project).restored
+    site = tree(project / "site")
+    assert (imprint.stat().st_ino, imprint.stat().st_mtime_ns) == (stored_imprint.st_ino, stored_imprint.st_mtime_ns)
+    edited_page = project / "site" / edited
+    assert edited_page.stat().st_ino == stored_file(project, site[edited]).stat().st_ino  # kept for the next build
+    assert edited_page.stat().st_nlink == 2  # the snapshot and site/, nothing else: written by this build
+    assert site == plain_build(project, tmp_path / "plain", monkeypatch)
+
+
+def test_a_snapshot_file_changed_in_place_is_written_afresh_not_linked(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    page = project / "site" / "impressum" / "index.html"
+    with open(page, "r+b") as stream:  # site/ and the snapshot share this file
+        stream.write(b"<!DOCTYPE")
+    edit_one_conference(project)  # other inputs: no restore, a build that may link the snapshot's files
+    lose_site(project)
+    build(project)
+    assert tree(project / "site") == plain_build(project, tmp_path / "plain", monkeypatch)
+
+
 def test_the_snapshot_keeps_each_file_once_and_only_those_of_the_last_build(project: Path) -> None:
     build(project)
     edited = edit_one_conference(project)
