@@ -164,23 +164,23 @@ def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None =
     Every path is checked and every folder made first; then the files are written by
     a few threads (the system calls release the interpreter lock).
     """
-    made: set[Path] = {folder}
+    made = {""}
+    root, old_root = str(folder), str(previous)
     old_files = regular_files(previous) if previous is not None else {}
     known = known or {}
     jobs: list[tuple[str, str | None, Output, bool]] = []
-    for path in sorted(outputs):
-        relative = safe_relative(path)
-        target = folder.joinpath(*relative.parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+    for path in sorted(outputs):  # strings, not pathlib: 28,000 paths at 10,000 items
+        parent = _checked(path).rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(os.path.join(root, parent), exist_ok=True)
+            made.add(parent)
         data = outputs[path]
         old: str | None = known.get(path)
-        old_file = old_files.get(relative.as_posix())
-        if old is None and previous is not None and old_file is not None:
+        old_file = old_files.get(path)
+        if old is None and old_file is not None:
             size = len(data) if isinstance(data, bytes) else os.stat(data).st_size
-            old = str(previous.joinpath(*relative.parts)) if size == old_file.st_size else None
-        jobs.append((str(target), old, data, path in known))
+            old = os.path.join(old_root, path) if size == old_file.st_size else None
+        jobs.append((os.path.join(root, path), old, data, path in known))
     if len(jobs) < WRITE_THREAD_MIN_FILES:
         for job in jobs:
             _put(*job)
