@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,7 +38,7 @@ class BuildResult:
     written: bool = False
     up_to_date: bool = False  # nothing changed since the last build: site/ left as it was (fastpath.py)
     restored: bool = False  # the same inputs as a build in the cache: site/ published from its snapshot (snapshot.py)
-    content: Content | None = None  # the validated content, when there were no errors
+    content: Content | None = None  # the validated content, when there were no errors (a build's without the Markdown texts)
 
     @property
     def ok(self) -> bool:
@@ -82,7 +83,19 @@ def render_pages(
         outputs = render_site(model, project / "templates", env, render, forget)
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
+    if cache is None:  # a build, not the preview (whose parse cache keeps the texts for the next save)
+        _without_markdown_texts(content)
     return BuildResult(problems, outputs, model, content=content)
+
+
+def _without_markdown_texts(content: Content) -> None:
+    """Let go of the items' Markdown texts: the site model holds their HTML, and nothing after it reads them.
+
+    27 MiB at 10,000 items, resident while Pagefind indexes (the build's peak memory) if kept.
+    """
+    content.conferences = [dataclasses.replace(entry, body="") for entry in content.conferences]
+    content.results = [dataclasses.replace(entry, body="") for entry in content.results]
+    content.pages = [dataclasses.replace(entry, body="") for entry in content.pages]
 
 
 def complete_outputs(pages: BuildResult, project: Path, today: date, search: bool = True) -> BuildResult:
