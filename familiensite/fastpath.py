@@ -161,7 +161,7 @@ def output_listing(output: Path) -> str:
 
 
 def listing_of(files: dict[str, os.stat_result]) -> str:
-    """``output_listing`` of a folder that holds exactly these regular files (one just made by ``write.link_tree``)."""
+    """``output_listing`` of a folder that holds exactly these regular files (one just made of hard links to these files)."""
     return _listing_digest([f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{0}\0{info.st_ino}" for path, info in files.items()])
 
 

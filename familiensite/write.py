@@ -215,6 +215,8 @@ def link_files(sources: dict[str, str], folder: Path) -> None:
 
     The output snapshot (snapshot.py) is published this way: per file only the
     system calls (most of the time is the file system making the folders).
+    ``write_tree`` with every file ``known`` would do the same, but its jobs, threads
+    and comparisons cost 1.8 s more of CPU at 10,000 items (a restore: 1 s → 2.8 s).
     """
     made = {""}
     root = str(folder)
