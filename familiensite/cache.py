@@ -17,6 +17,7 @@ the size of the site.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -205,7 +206,10 @@ class CachedMarkdown:
         if not missing:
             return
         self._render_uncached("")  # create the renderer once, before the workers are forked
-        rendered = parallel_map(self._render_uncached, list(missing.values()), self.workers)
+        from .markdown_render import render_markdown
+
+        remote = functools.partial(render_markdown, self.base_path)
+        rendered = parallel_map(self._render_uncached, list(missing.values()), self.workers, remote=remote)
         self._used.update(zip(missing, rendered))
         self.misses += len(missing)
 

@@ -1,6 +1,7 @@
 """Link check of the rendered site: every internal link, image and #fragment must resolve.
 
-Runs on the outputs in memory, before anything is written. External links are
+Runs on the outputs before anything is published (a large build's pages are read
+back from its spill folder, spill.py). External links are
 collected (``external_links``) but never fetched.
 """
 
@@ -13,6 +14,7 @@ from . import messages as m
 from .problems import Problem
 from .render import Output
 from .sitemodel import SiteModel
+from .spill import output_bytes
 
 _LINK = re.compile(rb'\s(?:href|src)="([^"]*)"')  # on the bytes: pages are not decoded whole
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -54,12 +56,13 @@ def check_links(outputs: dict[str, Output], model: SiteModel) -> list[Problem]:
     resolved: dict[str, _Resolved] = {}
     problems: list[Problem] = []
     for output, data in sorted(outputs.items()):
-        if not output.endswith(".html") or not isinstance(data, bytes):
+        html = output_bytes(data) if output.endswith(".html") else None
+        if html is None:
             continue
         spec = pages.get(output)
         source = spec.source if spec and spec.source else "templates/"
         page_url = spec.url if spec else base + output
-        for href in _links(data):
+        for href in _links(html):
             known = resolved.get(href)
             if known is None:
                 known = resolved[href] = _resolve(href, base)
@@ -73,8 +76,8 @@ def check_links(outputs: dict[str, Output], model: SiteModel) -> list[Problem]:
                 continue
             if fragment:
                 if target not in ids:
-                    target_data = outputs[target]
-                    ids[target] = set(_ID.findall(target_data.decode("utf-8"))) if isinstance(target_data, bytes) else set()
+                    target_html = output_bytes(outputs[target])
+                    ids[target] = set(_ID.findall(target_html.decode("utf-8"))) if target_html is not None else set()
                 if unquote(fragment) not in ids[target]:
                     problems.append(
                         Problem(source, 0, 0, "", m.text("fragment_broken", href=href, page=page_url, fragment=fragment), m.hint("link_broken"))
@@ -86,8 +89,9 @@ def external_links(outputs: dict[str, Output]) -> dict[str, list[str]]:
     """Every external http(s) link and the pages that carry it (for `build.py links`)."""
     found: dict[str, set[str]] = {}
     for output, data in outputs.items():
-        if output.endswith(".html") and isinstance(data, bytes):
-            for href in _links(data):
+        html = output_bytes(data) if output.endswith(".html") else None
+        if html is not None:
+            for href in _links(html):
                 if urlsplit(href).scheme in ("http", "https"):
                     found.setdefault(href, set()).add(output)
     return {href: sorted(pages) for href, pages in sorted(found.items())}

@@ -7,6 +7,7 @@ http(s), mailto and tel schemes (no javascript:, data: or vbscript:).
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 
@@ -100,6 +101,20 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         html = self._md.reset().convert(text)
         return sanitise(html)
+
+
+@functools.cache
+def _renderer(base_path: str) -> MarkdownRenderer:
+    return MarkdownRenderer(base_path)
+
+
+def render_markdown(base_path: str, text: str) -> str:
+    """``MarkdownRenderer(base_path).render(text)`` with one renderer per process and base path.
+
+    In this form (a module-level function) the step can be sent to the workers that a
+    large build forks before it loads the content (parallel.early_workers).
+    """
+    return _renderer(base_path).render(text)
 
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in HTML; pasted in by accident

@@ -25,9 +25,11 @@ import ctypes
 import functools
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -42,6 +44,7 @@ CHUNKS_PER_WORKER = 4  # a few chunks each: large enough to amortise, small enou
 MAX_CHUNK = 200
 
 _task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # what the forked workers run
+_early: multiprocessing.pool.Pool | None = None  # workers forked at the start of a large build (early_workers)
 
 
 def worker_count() -> int:
@@ -93,8 +96,39 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [function(item) for item in items[bounds[0] : bounds[1]]]
 
 
+@contextmanager
+def early_workers(items: int) -> Iterator[None]:
+    """Fork the workers now, while this process is small, for the ``parallel_map`` calls with a ``remote`` inside.
+
+    A worker forked when a step needs it inherits everything this process holds by
+    then (the content, the site model) and counts it in its own RSS once more: at
+    100,000 items more than a gigabyte. A worker forked before the content is loaded
+    holds only the modules and what it is sent. Used by a build of ``items`` or more
+    items (content files); without fork, with one worker or a small site, nothing is started.
+    """
+    global _early
+    count = worker_count()
+    if count <= 1 or items < MIN_ITEMS or not _can_fork() or _early is not None:
+        yield
+        return
+    release_free_memory()
+    pool = multiprocessing.get_context("fork").Pool(count - 1)
+    _early = pool
+    try:
+        yield
+    finally:
+        _early = None
+        pool.terminate()  # idle by now: nothing is lost
+
+
+def _run_remote(task: tuple[Callable[[Any], Any], Sequence[Any]]) -> list[Any]:
+    function, items = task
+    return [function(item) for item in items]
+
+
 def parallel_map(
-    function: Callable[[T], R], items: Sequence[T], workers: int | None = None, forget: Collection[Any] = ()
+    function: Callable[[T], R], items: Sequence[T], workers: int | None = None, forget: Collection[Any] = (),
+    remote: Callable[[T], R] | None = None,
 ) -> list[R]:
     """``[function(item) for item in items]``, spread over forked processes when that pays.
 
@@ -104,9 +138,14 @@ def parallel_map(
     ``forget``: lists, dicts or sets that ``function`` never reads. Each worker empties
     its own copies right after the fork (this process keeps them), so what only they
     held no longer counts in the worker's RSS.
+    ``remote``: the same function in a form that can be pickled (a module-level function
+    or a ``functools.partial`` of one), for the workers of ``early_workers``: it and its
+    items are sent to them, and they must give the same results as ``function``.
     """
     global _task
     count = worker_count() if workers is None else workers
+    if _early is not None and remote is not None and count > 1 and len(items) >= MIN_ITEMS:
+        return _map_early(_early, function, remote, items, count)
     if count <= 1 or len(items) < MIN_ITEMS or not _can_fork():
         return [function(item) for item in items]
     # This process takes a share itself instead of waiting: the same cores busy, one process
@@ -130,4 +169,20 @@ def parallel_map(
     finally:
         _task = None
         gc.unfreeze()
+    return [result for part in parts for result in part]
+
+
+def _map_early(pool: multiprocessing.pool.Pool, function: Callable[[T], R], remote: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
+    """``parallel_map`` with the early workers: the same split, the items sent to them in chunks."""
+    helpers = count - 1
+    split = len(items) * helpers // count
+    if split == 0:
+        return [function(item) for item in items]
+    chunk = min(-(-split // (helpers * CHUNKS_PER_WORKER)), MAX_CHUNK)
+    try:
+        pending = pool.map_async(_run_remote, [(remote, items[start : min(start + chunk, split)]) for start in range(0, split, chunk)], chunksize=1)
+        own = [function(item) for item in items[split:]]
+        parts = [*pending.get(), own]
+    except Exception:  # noqa: BLE001 - any error: run again here, which raises it properly
+        return [function(item) for item in items]
     return [result for part in parts for result in part]

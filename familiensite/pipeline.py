@@ -16,6 +16,8 @@ from .cache import CachedMarkdown, prepared_markdown, template_cache
 from .check import build_date, check_content
 from .exports import render_exports
 from .linkcheck import check_links
+from .load import content_items
+from .parallel import early_workers
 from .parse_cache import ContentCache
 from .problems import Problem, has_errors, sort_problems
 from .render import Output, PageRenderer, render_page, render_site, template_problem
@@ -23,6 +25,7 @@ from .search_cache import SearchIndexThread
 from .sitemodel import SiteModel, build_site_model
 from .snapshot import PreviousBuild, hashed_outputs, previous_build
 from .snapshot import keep as keep_snapshot
+from .spill import remove_spill, remove_stale_spills, spill_root
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
 from .templating import make_environment
@@ -63,11 +66,13 @@ def render_project(
 def render_pages(
     project: Path, today: date, env: jinja2.Environment | None = None, render: PageRenderer = render_page,
     markdown: CachedMarkdown | None = None, cache: ContentCache | None = None, changed: Collection[str] | None = None,
+    spill: Path | None = None,
 ) -> BuildResult:
     """The first half of ``render_project``: load, validate, site model and the HTML pages.
 
     The preview shows the edited page after this half and runs ``complete_outputs``
     afterwards (serve.py). ``content`` stays None when the content has errors.
+    ``spill``: where a large site's pages may be written as they are rendered (spill.py).
     """
     content, problems = check_content(project, today, cache, changed)  # changed: reported by the dev server's watcher (load.py)
     if content is None:
@@ -80,7 +85,7 @@ def render_pages(
         # The page workers empty their copies of the content's collections and the Markdown cache's tables right
         # after the fork (the bodies, the records): 28 MiB less in a worker's RSS at 10,000 items.
         forget = (content.conferences, content.results, content.members, content.pages, *markdown.tables())
-        outputs = render_site(model, project / "templates", env, render, forget)
+        outputs = render_site(model, project / "templates", env, render, forget, project, spill)
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
     if cache is None:  # a build, not the preview (whose parse cache keeps the texts for the next save)
@@ -131,13 +136,26 @@ def build_project(project: Path, output: Path, today: date | None = None, previo
     Either way that build's problems are reported again. ``previous`` is what
     ``previous_build`` found when the caller has asked already.
     """
-    state = fastpath.state_path(output)
     previous = previous or previous_build(project, output, today)
     if previous.problems is not None:
         return BuildResult(previous.problems, written=True, up_to_date=not previous.restored, restored=previous.restored)
-    result = render_project(project, today)
+    remove_stale_spills(output)
+    spill = spill_root(output)
+    pages = BuildResult()
+    try:
+        with early_workers(content_items(project)):  # forked before the content is loaded: they hold only what they are sent
+            pages = render_pages(project, today or build_date(), spill=spill)
+        return _complete_and_publish(pages, project, output, today, previous)
+    finally:
+        remove_spill(spill, len(pages.outputs))
+
+
+def _complete_and_publish(pages: BuildResult, project: Path, output: Path, today: date | None, previous: PreviousBuild) -> BuildResult:
+    """The rest of ``build_project``: ``today`` as it was given (None: the build date), as the fast path's state records it."""
+    result = complete_outputs(pages, project, today or build_date()) if pages.content is not None else pages
     if not result.ok:
         return result
+    state = fastpath.state_path(output)
 
     hashed = hashed_outputs(project, result.outputs)  # files the snapshot holds are linked, not written
 

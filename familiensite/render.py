@@ -21,6 +21,8 @@ from .parallel import parallel_map
 from .problems import Problem
 from .search_bundles import OVERVIEW_TEMPLATES
 from .sitemodel import PageSpec, SiteModel, SiteView
+from .spill import MIN_PAGES as SPILL_MIN_PAGES
+from .spill import spill_page
 from .templating import make_environment
 
 Output = bytes | Path  # bytes to write, or a file to copy as it is
@@ -69,15 +71,35 @@ def render_page(env: jinja2.Environment, site: SiteView, spec: PageSpec) -> byte
 PageRenderer = Callable[[jinja2.Environment, SiteView, PageSpec], bytes]
 
 
+@functools.cache
+def _worker_environment(templates: Path, project: Path | None) -> jinja2.Environment:
+    from .cache import template_cache  # the compiled templates of the build's cache, when there is one
+
+    return make_environment(templates, template_cache(project) if project is not None else None)
+
+
+def _page_output(spill: str | None, env: jinja2.Environment, site: SiteView, spec: PageSpec) -> Output:
+    """One page's output: its bytes, or with ``spill`` the file they were written to (spill.py)."""
+    data = render_page(env, site, spec)
+    return data if spill is None else spill_page(spill, spec.output, data)
+
+
+def _page_output_remote(templates: Path, project: Path | None, spill: str | None, site: SiteView, spec: PageSpec) -> Output:
+    """``_page_output`` in a worker forked before the build loaded anything (parallel.early_workers): its own environment."""
+    return _page_output(spill, _worker_environment(templates, project), site, spec)
+
+
 def render_site(
     model: SiteModel, templates: Path, env: jinja2.Environment | None = None, render: PageRenderer = render_page,
-    forget: Collection[Any] = (),
+    forget: Collection[Any] = (), project: Path | None = None, spill: Path | None = None,
 ) -> dict[str, Output]:
     """Every output file of the site, by path inside site/.
 
     The preview (incremental.py) passes its long-lived ``env`` and a ``render`` that reuses
     the bytes of pages whose inputs did not change; the build uses the defaults.
     ``forget``: what the page workers can drop (parallel.parallel_map): the pages need only the model.
+    ``project``: whose template cache early workers use (parallel.early_workers). ``spill``: a
+    folder for the pages of a site with at least ``spill.MIN_PAGES`` of them (spill.py).
     """
     outputs: dict[str, Output] = {}
     stylesheet_path, stylesheet = render_stylesheet(templates, model.site)
@@ -93,8 +115,12 @@ def render_site(
         # The overviews (home page, lists: megabytes each at 10,000 items) last, so that this process renders them
         # (parallel_map's own share): what rendering one takes would stay in a worker's RSS (27 MiB at 10,000 items).
         order = sorted(range(len(model.pages)), key=lambda index: model.pages[index].template in OVERVIEW_TEMPLATES)
-        rendered = parallel_map(functools.partial(render_page, env, site), [model.pages[index] for index in order], forget=forget)
-        pages = [b""] * len(order)
+        folder = str(spill) if spill is not None and len(model.pages) >= SPILL_MIN_PAGES else None
+        rendered = parallel_map(
+            functools.partial(_page_output, folder, env, site), [model.pages[index] for index in order], forget=forget,
+            remote=functools.partial(_page_output_remote, templates, project, folder, site),
+        )
+        pages: list[Output] = [b""] * len(order)
         for index, page in zip(order, rendered):
             pages[index] = page
     else:

@@ -25,6 +25,7 @@ from .problems import Problem
 from .render import Output
 from .search_bundles import SearchBundle
 from .sitemodel import SiteModel
+from .spill import output_bytes
 
 SEARCH_FILE = "search.v2.marshal"
 REPLACED_FILES = ("search.v1.marshal",)  # earlier formats: removed when this one is written
@@ -52,8 +53,9 @@ def bundle_key(common: bytes, outputs: dict[str, Output], bundle: SearchBundle) 
     hasher.update(f"{bundle.folder}\0".encode())
     for path in bundle.pages:
         data = outputs.get(path)
+        html = output_bytes(data) if data is not None else None
         hasher.update(f"{path}\0".encode())
-        hasher.update(data if isinstance(data, bytes) else b"\0-")
+        hasher.update(html if html is not None else b"\0-")
         hasher.update(b"\0")
     return hasher.hexdigest()
 

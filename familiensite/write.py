@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import messages as m
+from .spill import RenderedFile
 
 if TYPE_CHECKING:
     from .render import Output  # not at run time: restoring a snapshot (snapshot.py) imports no templates
@@ -149,8 +150,14 @@ def _put(target: str, old: str | None, data: Output, same: bool = False) -> None
     if isinstance(data, bytes):
         with open(target, "wb") as stream:
             stream.write(data)
-    else:
-        shutil.copyfile(data, target)
+        return
+    if isinstance(data, RenderedFile):  # the build's own file (spill.py), never changed: linked, not copied
+        try:
+            os.link(data, target, follow_symlinks=False)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(data, target)
 
 
 def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None = None, known: Mapping[str, str] | None = None) -> None:
@@ -190,11 +197,12 @@ def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None =
             pass  # raises the first error of any thread
 
 
-def _discard(folder: Path, files: int) -> None:
+def discard(folder: Path, files: int) -> None:
     """Remove the replaced site: a large one by a detached process, so the build returns at once.
 
-    The folder is renamed first (``.site.old-…``); a build that finds one left over
-    (the deleter was killed) removes it, like a stale staging folder.
+    A staging folder is renamed first (``.site.old-…``); a build that finds one left
+    over (the deleter was killed) removes it, like a stale staging folder. A spill
+    folder (spill.py) keeps its name: a later build removes it once its process is gone.
     """
     if files >= BACKGROUND_DELETE_FILES:
         trash = folder.with_name(folder.name.replace(".new-", ".old-", 1))
@@ -274,6 +282,6 @@ def _publish(output: Path, fill: Callable[[Path, Path | None], None], files: int
             raise PublishError(os_reason(error)) from error
         finally:
             if staging.exists():
-                _discard(staging, files)
+                discard(staging, files)
         if after is not None:  # last: removing the old site changed the change times of the linked files
             after()

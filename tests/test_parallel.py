@@ -53,3 +53,57 @@ def test_a_large_share_goes_to_the_worker_in_chunks_of_at_most_max_chunk_items()
         "assert max(chunks for _, chunks in worker) == -(-1500 // parallel.MAX_CHUNK), 'not in chunks of MAX_CHUNK'\n"
         "print('ok')\n"
     )
+
+
+def test_early_workers_are_forked_before_what_comes_later_and_give_the_results_in_order() -> None:
+    run_script(
+        "import os\n"
+        "from familiensite import parallel\n"
+        "def probe(n):\n"
+        "    return (n * n, os.getpid(), 'late' in globals())\n"
+        "with parallel.early_workers(1000):\n"
+        "    late = ['x' * 1000 for _ in range(1000)]  # made after the fork: the workers do not hold it\n"
+        "    results = parallel.parallel_map(probe, list(range(1000)), workers=2, remote=probe)\n"
+        "    local = parallel.parallel_map(probe, list(range(300)), workers=2)  # no remote form: here, in order\n"
+        "assert [r[0] for r in results] == [n * n for n in range(1000)]\n"
+        "worker = [r for r in results if r[1] != os.getpid()]\n"
+        "own = [r for r in results if r[1] == os.getpid()]\n"
+        "assert len(worker) == 500 and len(own) == 500, (len(worker), len(own))\n"
+        "assert not any(r[2] for r in worker), 'a worker holds what was made after early_workers began'\n"
+        "assert all(r[2] for r in own)\n"
+        "assert [r[0] for r in local] == [n * n for n in range(300)] and {r[1] for r in local} == {os.getpid()}\n"
+        "assert parallel._early is None\n"
+        "print('ok')\n"
+    )
+
+
+def test_an_error_in_an_early_worker_is_raised_here_with_its_traceback() -> None:
+    run_script(
+        "import traceback\n"
+        "from familiensite import parallel\n"
+        "def fails_at_fifty(n):\n"
+        "    if n == 50:\n"
+        "        raise ValueError('fünfzig')\n"
+        "    return n\n"
+        "with parallel.early_workers(1000):\n"
+        "    try:\n"
+        "        parallel.parallel_map(fails_at_fifty, list(range(1000)), workers=2, remote=fails_at_fifty)\n"
+        "    except ValueError as error:\n"
+        "        assert 'fails_at_fifty' in ''.join(traceback.format_tb(error.__traceback__))\n"
+        "    else:\n"
+        "        raise AssertionError('no error')\n"
+        "print('ok')\n"
+    )
+
+
+def test_a_small_build_or_one_worker_starts_no_early_workers() -> None:
+    run_script(
+        "import os\n"
+        "from familiensite import parallel\n"
+        "with parallel.early_workers(parallel.MIN_ITEMS - 1):\n"
+        "    assert parallel._early is None\n"
+        "os.environ['FAMILIENSITE_WORKERS'] = '1'\n"
+        "with parallel.early_workers(100000):\n"
+        "    assert parallel._early is None\n"
+        "print('ok')\n"
+    )
