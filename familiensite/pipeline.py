@@ -12,6 +12,7 @@ import jinja2
 
 from . import fastpath
 from . import messages as m
+from . import spill as spill_files
 from .cache import CachedMarkdown, prepared_markdown, template_cache
 from .check import build_date, check_content
 from .exports import render_exports
@@ -25,7 +26,7 @@ from .search_cache import SearchIndexThread
 from .sitemodel import SiteModel, build_site_model
 from .snapshot import PreviousBuild, hashed_outputs, previous_build
 from .snapshot import keep as keep_snapshot
-from .spill import remove_spill, remove_stale_spills, spill_root
+from .spill import remove_spill, remove_stale_spills, spill_page, spill_root
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
 from .templating import make_environment
@@ -41,6 +42,7 @@ class BuildResult:
     written: bool = False
     up_to_date: bool = False  # nothing changed since the last build: site/ left as it was (fastpath.py)
     restored: bool = False  # the same inputs as a build in the cache: site/ published from its snapshot (snapshot.py)
+    spilled: Path | None = None  # the folder the pages were written to as they were rendered (spill.py), if they were
     content: Content | None = None  # the validated content, when there were no errors (a build's without the Markdown texts)
 
     @property
@@ -85,12 +87,13 @@ def render_pages(
         # The page workers empty their copies of the content's collections and the Markdown cache's tables right
         # after the fork (the bodies, the records): 28 MiB less in a worker's RSS at 10,000 items.
         forget = (content.conferences, content.results, content.members, content.pages, *markdown.tables())
+        spill = spill if spill is not None and len(model.pages) >= spill_files.MIN_PAGES else None
         outputs = render_site(model, project / "templates", env, render, forget, project, spill)
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
     if cache is None:  # a build, not the preview (whose parse cache keeps the texts for the next save)
         _without_markdown_texts(content)
-    return BuildResult(problems, outputs, model, content=content)
+    return BuildResult(problems, outputs, model, content=content, spilled=spill)
 
 
 def _without_markdown_texts(content: Content) -> None:
@@ -111,11 +114,14 @@ def complete_outputs(pages: BuildResult, project: Path, today: date, search: boo
     # The search index is made in a thread while the exports render (50–70 ms of the real site's build): nothing below
     # forks then. Pagefind takes about one core, so the calendars in this one process cost a large site little time, and
     # forking workers for them here would copy the pages into each worker's RSS (the peak memory at 10,000 items).
-    searching = SearchIndexThread(outputs, model, project) if search else None
-    search_files: dict[str, bytes] = {}
+    searching = SearchIndexThread(outputs, model, project, pages.spilled) if search else None
+    search_files: dict[str, Output] = {}
     search_problems: list[Problem] = []
     try:
-        exports = render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch()))
+        rendered = render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch()))
+        # Out of memory while Pagefind still runs, like the pages (spill.py).
+        spilled = {path: spill_page(str(pages.spilled), path, rendered.pop(path)) for path in list(rendered)} if pages.spilled else {}
+        exports: dict[str, Output] = {**rendered, **spilled}
     except jinja2.TemplateError as error:
         return BuildResult(sort_problems([*problems, template_problem(error, project / "templates")]), model=model)
     finally:
@@ -124,7 +130,7 @@ def complete_outputs(pages: BuildResult, project: Path, today: date, search: boo
     outputs.update(exports)
     outputs.update(search_files)
     problems = sort_problems([*problems, *search_problems, *check_links(outputs, model)])
-    return BuildResult(problems, outputs, model, content=content)
+    return BuildResult(problems, outputs, model, content=content, spilled=pages.spilled)
 
 
 def build_project(project: Path, output: Path, today: date | None = None, previous: PreviousBuild | None = None) -> BuildResult:

@@ -21,7 +21,6 @@ from .parallel import parallel_map
 from .problems import Problem
 from .search_bundles import OVERVIEW_TEMPLATES
 from .sitemodel import PageSpec, SiteModel, SiteView
-from .spill import MIN_PAGES as SPILL_MIN_PAGES
 from .spill import spill_page
 from .templating import make_environment
 
@@ -98,8 +97,8 @@ def render_site(
     The preview (incremental.py) passes its long-lived ``env`` and a ``render`` that reuses
     the bytes of pages whose inputs did not change; the build uses the defaults.
     ``forget``: what the page workers can drop (parallel.parallel_map): the pages need only the model.
-    ``project``: whose template cache early workers use (parallel.early_workers). ``spill``: a
-    folder for the pages of a site with at least ``spill.MIN_PAGES`` of them (spill.py).
+    ``project``: whose template cache early workers use (parallel.early_workers). ``spill``:
+    the pages are written there as they are rendered, and their outputs are those files (spill.py).
     """
     outputs: dict[str, Output] = {}
     stylesheet_path, stylesheet = render_stylesheet(templates, model.site)
@@ -115,7 +114,7 @@ def render_site(
         # The overviews (home page, lists: megabytes each at 10,000 items) last, so that this process renders them
         # (parallel_map's own share): what rendering one takes would stay in a worker's RSS (27 MiB at 10,000 items).
         order = sorted(range(len(model.pages)), key=lambda index: model.pages[index].template in OVERVIEW_TEMPLATES)
-        folder = str(spill) if spill is not None and len(model.pages) >= SPILL_MIN_PAGES else None
+        folder = str(spill) if spill is not None else None
         rendered = parallel_map(
             functools.partial(_page_output, folder, env, site), [model.pages[index] for index in order], forget=forget,
             remote=functools.partial(_page_output_remote, templates, project, folder, site),

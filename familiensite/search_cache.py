@@ -7,14 +7,17 @@ and the Pagefind binary. All of these are hashed into the bundle's key, so a bun
 with any change is indexed again and every other one is reused: an edit re-indexes
 its own bundle (and the primary one when an overview changed), an unchanged site (a
 CI build with the cache of the last one, a build that only changed the sitemap)
-none. Only successful indexes are kept, in ``search.v2.marshal`` of the cache folder
-(cache.py): a dict key → the bundle's files, holding the last build's bundles only.
+none. Only successful indexes are kept, in ``search/`` of the cache folder (cache.py):
+a file ``<key>.marshal`` per bundle (a dict of its files), only the last build's bundles.
+One file per bundle, not one for all: a large site's index (240 MB at 100,000 items) is
+never in memory at once, and an edit rewrites only the bundles it changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import sys
 import threading
 from pathlib import Path
@@ -25,10 +28,10 @@ from .problems import Problem
 from .render import Output
 from .search_bundles import SearchBundle
 from .sitemodel import SiteModel
-from .spill import output_bytes
+from .spill import output_bytes, spill_page
 
-SEARCH_FILE = "search.v2.marshal"
-REPLACED_FILES = ("search.v1.marshal",)  # earlier formats: removed when this one is written
+SEARCH_FOLDER = "search"  # in the cache folder: one file per bundle, named by its key
+REPLACED_FILES = ("search.v1.marshal", "search.v2.marshal")  # earlier formats (one file for all bundles): removed
 
 
 def _common_key(model: SiteModel) -> bytes | None:
@@ -60,46 +63,62 @@ def bundle_key(common: bytes, outputs: dict[str, Output], bundle: SearchBundle) 
     return hasher.hexdigest()
 
 
-def _stored(path: Path) -> dict[str, dict[str, bytes]]:
+def _stored(path: Path) -> dict[str, bytes] | None:
+    """One bundle's files as the cache keeps them, or None when missing or damaged."""
     try:
         with path.open("rb") as stream:
             stored = marshal.load(stream)
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(stored, dict):
-        return {}
-    return {key: files for key, files in stored.items() if isinstance(key, str) and isinstance(files, dict)}
+        return None
+    if not isinstance(stored, dict) or not all(isinstance(k, str) and isinstance(v, bytes) for k, v in stored.items()):
+        return None
+    return stored
 
 
-def cached_search_index(outputs: dict[str, Output], model: SiteModel, project: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """``search_index.build_search_index``, with every bundle whose key is unchanged taken from the last build."""
+def cached_search_index(
+    outputs: dict[str, Output], model: SiteModel, project: Path, spill: Path | None = None,
+) -> tuple[dict[str, Output], list[Problem]]:
+    """``search_index.build_search_index``, with every bundle whose key is unchanged taken from the last build.
+
+    ``spill``: a large build's spill folder (spill.py): each bundle's files are written
+    there as soon as they are made or read, so that only one bundle is in memory at a time.
+    """
     folder = cache_folder(project)
-    common = _common_key(model) if folder is not None else None
-    if folder is None or common is None:
-        return search_index.build_search_index(outputs, model)
-    path = folder / SEARCH_FILE
-    stored = _stored(path)
-    kept: dict[str, dict[str, bytes]] = {}
-    files: dict[str, bytes] = {}
-    indexed = False
+    common = _common_key(model) if folder is not None else None  # None: no cache, or no Pagefind (a problem below)
+    files: dict[str, Output] = {}
+    used: set[str] = set()
     for bundle in model.search_bundles:
-        key = bundle_key(common, outputs, bundle)
-        bundle_files = stored.pop(key, None)  # what is left in ``stored`` afterwards is out of date
+        path = folder / SEARCH_FOLDER / f"{bundle_key(common, outputs, bundle)}.marshal" if folder and common else None
+        bundle_files = _stored(path) if path is not None else None
         if bundle_files is None:
             bundle_files, problems = search_index.index_bundle(outputs, model, bundle)
             if problems:
                 return {}, problems
-            indexed = True
-        kept[key] = bundle_files
-        files.update(bundle_files)
-    if indexed or stored:
-        write_blob(path, marshal.dumps(kept))
-        for name in REPLACED_FILES:
-            try:
-                (folder / name).unlink(missing_ok=True)
-            except OSError:  # like write_blob: a cache that cannot be tidied costs nothing but space
-                pass
+            if path is not None:
+                write_blob(path, marshal.dumps(bundle_files))
+        if path is not None:
+            used.add(path.name)
+        files.update(_spilled(bundle_files, spill))
+    if folder is not None and common is not None:
+        _remove_unused(folder, used)
     return files, []
+
+
+def _spilled(files: dict[str, bytes], spill: Path | None) -> dict[str, Output]:
+    if spill is None:
+        return dict(files)
+    return {path: spill_page(str(spill), path, data) for path, data in files.items()}
+
+
+def _remove_unused(folder: Path, used: set[str]) -> None:
+    """Keep the last build's bundles only; remove the files of earlier formats (a cache that cannot be tidied costs only space)."""
+    try:
+        unused = [entry.path for entry in os.scandir(folder / SEARCH_FOLDER) if entry.name not in used]
+        unused += [str(folder / name) for name in REPLACED_FILES if (folder / name).exists()]
+        for path in unused:
+            os.unlink(path)
+    except OSError:
+        pass
 
 
 class SearchIndexThread(threading.Thread):
@@ -115,10 +134,10 @@ class SearchIndexThread(threading.Thread):
 
     SWITCH_INTERVAL = 0.0002
 
-    def __init__(self, outputs: dict[str, Output], model: SiteModel, project: Path) -> None:
+    def __init__(self, outputs: dict[str, Output], model: SiteModel, project: Path, spill: Path | None = None) -> None:
         super().__init__(name="familiensite-search-index", daemon=True)
-        self._task = (outputs, model, project)
-        self._result: tuple[dict[str, bytes], list[Problem]] | None = None
+        self._task = (outputs, model, project, spill)
+        self._result: tuple[dict[str, Output], list[Problem]] | None = None
         self._error: BaseException | None = None
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, self.SWITCH_INTERVAL))
@@ -130,7 +149,7 @@ class SearchIndexThread(threading.Thread):
         except BaseException as error:  # noqa: BLE001 - raised again in the thread that asks for the result
             self._error = error
 
-    def result(self) -> tuple[dict[str, bytes], list[Problem]]:
+    def result(self) -> tuple[dict[str, Output], list[Problem]]:
         self.join()
         sys.setswitchinterval(self._switch_interval)
         if self._error is not None:

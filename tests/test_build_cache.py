@@ -27,7 +27,7 @@ from familiensite.cli import main
 from familiensite.parallel import parallel_map
 from familiensite.pipeline import BuildResult, build_project
 from familiensite.preview import PreviewBuilder
-from familiensite.search_cache import SEARCH_FILE
+from familiensite.search_cache import SEARCH_FOLDER
 from familiensite.write import publish
 from tests.conftest import ROOT, TODAY
 
@@ -309,19 +309,26 @@ def test_the_fingerprint_sees_every_kind_of_input(project: Path, monkeypatch: py
     assert fastpath.fingerprint(project, output, TODAY).digest != base
 
 
+def stored_bundles(project: Path) -> dict[str, dict[str, bytes]]:
+    """The search index's bundles in the cache: key → files (search_cache.py)."""
+    folder = cache_folder(project)
+    assert folder is not None
+    return {path.name.removesuffix(".marshal"): marshal.loads(path.read_bytes()) for path in sorted((folder / SEARCH_FOLDER).iterdir())}
+
+
 def test_the_search_index_comes_from_the_cache_while_the_pages_stay_the_same(project: Path) -> None:
     build(project)
-    path = cache_folder(project) / SEARCH_FILE
-    [(key, files)] = marshal.loads(path.read_bytes()).items()  # bundle key → files; a small site has one bundle
+    [(key, files)] = stored_bundles(project).items()  # a small site has one bundle
     assert "pagefind/pagefind.js" in files
-    path.write_bytes(marshal.dumps({key: {**files, "pagefind/pagefind.js": b"// aus dem Cache\n"}}))
+    path = cache_folder(project) / SEARCH_FOLDER / f"{key}.marshal"
+    path.write_bytes(marshal.dumps({**files, "pagefind/pagefind.js": b"// aus dem Cache\n"}))
     clean(project)
     build(project)
     assert (project / "site" / "pagefind" / "pagefind.js").read_bytes() == b"// aus dem Cache\n"
     edit_one_conference(project)  # a page changed: Pagefind runs again
     build(project)
     assert (project / "site" / "pagefind" / "pagefind.js").read_bytes() == files["pagefind/pagefind.js"]
-    assert key not in marshal.loads(path.read_bytes())
+    assert key not in stored_bundles(project) and len(stored_bundles(project)) == 1
 
 
 def test_a_search_index_in_bundles_is_the_same_from_a_cold_or_warm_cache_and_after_an_edit(
@@ -331,7 +338,7 @@ def test_a_search_index_in_bundles_is_the_same_from_a_cold_or_warm_cache_and_aft
     build(project)
     cold = tree(project / "site")
     assert any(path.startswith("pagefind/teil-") for path in cold)
-    assert len(marshal.loads((cache_folder(project) / SEARCH_FILE).read_bytes())) >= 3
+    assert len(stored_bundles(project)) >= 3
     clean(project)
     build(project)
     assert tree(project / "site") == cold

@@ -26,10 +26,11 @@ from familiensite.search_bundles import (
     pages_per_bundle,
     search_bundles,
 )
-from familiensite.search_cache import SEARCH_FILE
+from familiensite.search_cache import REPLACED_FILES, SEARCH_FOLDER
 from familiensite.search_index import pagefind_executable
 from tests.conftest import ROOT, TODAY
 from tests.support.bundled_site import BUNDLE_PAGES, WORDS, bundled_project, conference_file, conference_output
+from tests.test_build_cache import stored_bundles
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def test_an_edit_re_indexes_its_own_bundle_and_the_primary_one_only_when_an_over
     bundles, cold = build()
     assert sorted(map(sorted, cold)) == sorted(sorted(b.pages) for b in bundles.values())  # one run per bundle
     assert build()[1] == []  # nothing changed: every bundle from the cache
-    stored = marshal.loads((cache_folder(project) / SEARCH_FILE).read_bytes())
+    stored = stored_bundles(project)
     assert len(stored) == len(bundles)
 
     slug = next(s for s in WORDS if conference_output(s) not in bundles[SEARCH_BUNDLE].pages)
@@ -228,19 +229,22 @@ def test_an_edit_re_indexes_its_own_bundle_and_the_primary_one_only_when_an_over
 
     source.write_text(source.read_text(encoding="utf-8").replace("teaser: Ein Thema", "teaser: Ein neues Thema"), encoding="utf-8")  # lists show it
     assert sorted(map(sorted, build()[1])) == sorted([sorted(bundles[SEARCH_BUNDLE].pages), sorted(own.pages)])
-    kept = marshal.loads((cache_folder(project) / SEARCH_FILE).read_bytes())
+    kept = stored_bundles(project)
     assert len(kept) == len(bundles) and len(set(kept) - set(stored)) == 2  # the current bundles only
 
     source.write_text(conference_file(slug, WORDS[slug]), encoding="utf-8")  # back as at first: the cache kept only the last bundles
     assert sorted(map(sorted, build()[1])) == sorted([sorted(bundles[SEARCH_BUNDLE].pages), sorted(own.pages)])
 
 
-def test_the_cache_file_of_the_format_before_bundles_is_removed(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_files_of_earlier_formats_are_removed(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FAMILIENSITE_CACHE", raising=False)
     project = make_site()
     folder = cache_folder(project)
     assert folder is not None
     folder.mkdir(parents=True)
     (folder / "search.v1.marshal").write_bytes(marshal.dumps(("alter-schlüssel", {"pagefind/pagefind.js": b"alt"})))
+    (folder / "search.v2.marshal").write_bytes(marshal.dumps({"alter-schlüssel": {"pagefind/pagefind.js": b"alt"}}))
     assert build_project(project, project / "site", today=TODAY).written
-    assert sorted(p.name for p in folder.glob("search.*")) == [SEARCH_FILE]
+    assert sorted(REPLACED_FILES) == ["search.v1.marshal", "search.v2.marshal"]
+    assert [p.name for p in folder.glob("search*")] == [SEARCH_FOLDER]
+    assert len(list((folder / SEARCH_FOLDER).iterdir())) == 1

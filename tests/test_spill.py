@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from familiensite import render, spill
+from familiensite import spill
 from familiensite.pipeline import build_project
 from familiensite.spill import RenderedFile
 from tests.conftest import ROOT, TODAY, MakeSite
@@ -20,7 +20,7 @@ from tests.test_linkcheck import HELP, help_page
 @pytest.fixture
 def spilling(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every build spills its pages, however few."""
-    monkeypatch.setattr(render, "SPILL_MIN_PAGES", 1)
+    monkeypatch.setattr(spill, "MIN_PAGES", 1)
     monkeypatch.setenv("FAMILIENSITE_CACHE", "off")
 
 
@@ -30,19 +30,23 @@ def spill_folders(project: Path) -> list[str]:
 
 def test_a_spilled_build_equals_one_in_memory_and_leaves_no_spill_folder(make_site: MakeSite, spilling: None, monkeypatch: pytest.MonkeyPatch) -> None:
     files = help_page("[Zum Ablauf](#ablauf) und [Impressum](/impressum/).")
-    spilled = make_site(files=files)
-    result = build_project(spilled, spilled / "site", today=TODAY)
+    project = make_site(files=files)
+    result = build_project(project, project / "site", today=TODAY)
     assert result.written, [p.message for p in result.problems]
-    pages = {path for path, data in result.outputs.items() if isinstance(data, RenderedFile)}
-    assert pages == {spec.output for spec in result.model.pages} if result.model else False, "not every page was spilled"
-    assert spill_folders(spilled) == []
+    assert result.model is not None
+    spilled = {path for path, data in result.outputs.items() if isinstance(data, RenderedFile)}
+    assert {spec.output for spec in result.model.pages} <= spilled, "not every page was spilled"
+    assert {path for path in result.outputs if path.startswith("pagefind/")} <= spilled, "the search index stayed in memory"
+    assert {"feed.atom", "termine.ics"} <= spilled, "the exports stayed in memory"
+    assert not [path for path, data in result.outputs.items() if isinstance(data, bytes) and len(data) > 100_000]
+    assert spill_folders(project) == []
 
-    monkeypatch.setattr(render, "SPILL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(spill, "MIN_PAGES", 10**9)
     in_memory = make_site(files=files)
     result = build_project(in_memory, in_memory / "site", today=TODAY)
     assert not any(isinstance(data, RenderedFile) for data in result.outputs.values())
-    assert tree(spilled / "site") == tree(in_memory / "site")
-    assert tree(spilled / "site")["pagefind/pagefind-entry.json"]  # the search index was made from the spilled pages
+    assert tree(project / "site") == tree(in_memory / "site")
+    assert tree(project / "site")["pagefind/pagefind-entry.json"]  # the search index was made from the spilled pages
 
 
 def test_the_link_check_reads_spilled_pages(make_site: MakeSite, spilling: None) -> None:
@@ -94,7 +98,7 @@ def test_the_command_line_with_early_workers_and_spilled_pages_equals_a_plain_bu
         "result = pipeline.build_project(project, project / 'site', today=TODAY)\n"
         "assert result.written, [p.message for p in result.problems]\n"
         "assert len(used) == 2, used  # the Markdown and the pages\n"
-        "assert sum(isinstance(data, RenderedFile) for data in result.outputs.values()) == len(result.model.pages)\n"
+        "assert all(isinstance(result.outputs[spec.output], RenderedFile) for spec in result.model.pages)\n"
         "print('ok')\n"
     )
     run = subprocess.run([sys.executable, "-c", script, str(spilled)], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False)
