@@ -22,7 +22,7 @@ import hashlib
 import marshal
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -101,21 +101,48 @@ def markdown_salt(base_path: str) -> bytes:
     return hasher.digest()
 
 
-def read_entries(path: Path) -> dict[str, str]:
-    """The stored entries, or none when the file is missing, unreadable or of another format."""
+ENTRIES_PER_PART = 2000  # a cache file of entries is written in parts of this many: never all of it at once in memory
+
+
+def read_parts(path: Path) -> dict[object, object] | None:
+    """The entries of a file that ``write_parts`` wrote (a file of one dict, as earlier builds wrote, is one part);
+    None when it is missing, unreadable or not such a file."""
+    entries: dict[object, object] = {}
     try:
         with path.open("rb") as stream:
-            data = marshal.load(stream)
+            while stream.peek(1):
+                part = marshal.load(stream)
+                if not isinstance(part, dict):
+                    return None
+                entries.update(part)
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        return {}
-    return data
+        return None
+    return entries
 
 
-def write_blob(path: Path, data: bytes) -> None:
+def write_parts(path: Path, entries: Mapping[str, object]) -> None:
+    """Write ``entries`` sorted, as marshalled dicts of ``ENTRIES_PER_PART`` each, one after the other.
+
+    At 100,000 items the Markdown cache is about 300 MB, which one ``marshal.dumps`` of the
+    whole dict held in memory beside the entries (the build's peak).
+    """
+    keys = sorted(entries)
+    write_blob(path, (marshal.dumps({key: entries[key] for key in keys[start : start + ENTRIES_PER_PART]})
+                      for start in range(0, len(keys), ENTRIES_PER_PART)))
+
+
+def read_entries(path: Path) -> dict[str, str]:
+    """The stored Markdown entries (key → HTML), or none when the file is missing, unreadable or of another format."""
+    entries = read_parts(path)
+    if entries is None or not all(isinstance(k, str) and isinstance(v, str) for k, v in entries.items()):
+        return {}
+    return entries  # type: ignore[return-value]  # checked just above
+
+
+def write_blob(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace a cache file atomically (a killed build leaves the old file, never half a file).
 
+    ``data``: the bytes, or their parts (written one after the other, made as they are needed).
     A cache that cannot be written costs time on the next build, nothing else: errors are ignored.
     """
     temporary: str | None = None
@@ -123,7 +150,8 @@ def write_blob(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for part in [data] if isinstance(data, bytes) else data:
+                stream.write(part)
         os.replace(temporary, path)
     except OSError:
         if temporary is not None:
@@ -131,7 +159,7 @@ def write_blob(path: Path, data: bytes) -> None:
 
 
 def write_entries(path: Path, entries: dict[str, str]) -> None:
-    write_blob(path, marshal.dumps(dict(sorted(entries.items()))))
+    write_parts(path, entries)
 
 
 class CachedMarkdown:

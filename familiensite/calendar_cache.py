@@ -17,13 +17,12 @@ tests/test_calendar_export.py checks that every field a calendar depends on is p
 from __future__ import annotations
 
 import hashlib
-import marshal
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-from .cache import write_blob
+from .cache import read_parts, write_parts
 from .parallel import parallel_map
 from .sitemodel import ConferenceView, DateView, SiteView
 
@@ -74,12 +73,7 @@ class CalendarCache:
         self.salt = calendar_salt(site, stamp)
         self.misses = 0
         self._used: dict[str, CalendarParts] = {}
-        try:
-            with self.path.open("rb") as stream:
-                stored = marshal.load(stream)
-        except (OSError, EOFError, ValueError, TypeError):
-            stored = {}
-        self._stored: dict[object, object] = stored if isinstance(stored, dict) else {}
+        self._stored: dict[object, object] = read_parts(self.path) or {}
 
     def parts(self, conferences: Sequence[ConferenceView], make: Callable[[ConferenceView], CalendarParts]) -> list[CalendarParts]:
         """``[make(c) for c in conferences]``, stored parts where the key matches, the rest over processes."""
@@ -101,4 +95,4 @@ class CalendarCache:
         """Keep exactly the entries this build used (nothing is written when they did not change)."""
         if self._used.keys() == self._stored.keys():
             return
-        write_blob(self.path, marshal.dumps(dict(sorted(self._used.items()))))
+        write_parts(self.path, self._used)

@@ -87,7 +87,9 @@ def cached_search_index(
     common = _common_key(model) if folder is not None else None  # None: no cache, or no Pagefind (a problem below)
     files: dict[str, Output] = {}
     used: set[str] = set()
-    for bundle in model.search_bundles:
+    # The primary bundle last: it holds the overviews, which list every item (megabytes each at 100,000 items, and
+    # Pagefind's largest run: 576 MiB there); by then the exports, made beside the search, have left memory.
+    for bundle in [*model.search_bundles[1:], *model.search_bundles[:1]]:
         path = folder / SEARCH_FOLDER / f"{bundle_key(common, outputs, bundle)}.marshal" if folder and common else None
         bundle_files = _stored(path) if path is not None else None
         if bundle_files is None:

@@ -198,6 +198,27 @@ def test_a_change_to_one_conference_changes_only_its_calendar_and_equals_a_plain
     assert tree(project / "site") == plain_build(project, tmp_path / "plain", monkeypatch)
 
 
+def test_a_cache_file_is_written_in_parts_and_read_whole_and_a_damaged_one_is_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from familiensite import cache
+
+    monkeypatch.setattr(cache, "ENTRIES_PER_PART", 3)
+    entries = {f"schlüssel-{n:02}": f"<p>{n}</p>" for n in range(10)}
+    path = tmp_path / MARKDOWN_FILE
+    write_entries(path, entries)
+    with path.open("rb") as stream:
+        parts = [marshal.load(stream) for _ in range(4)]
+        assert stream.read() == b""
+    assert [len(part) for part in parts] == [3, 3, 3, 1]  # never the whole dict in one marshal.dumps
+    assert read_entries(path) == entries
+    path.write_bytes(marshal.dumps(entries))  # one dict, as earlier builds wrote the file
+    assert read_entries(path) == entries
+    data = b"".join(marshal.dumps(part) for part in parts)
+    path.write_bytes(data[:-5])  # cut short
+    assert read_entries(path) == {} and cache.read_parts(path) is None
+    path.write_bytes(marshal.dumps(parts[0]) + marshal.dumps(["keine", "Tabelle"]))
+    assert read_entries(path) == {}
+
+
 def test_a_cache_entry_depends_on_the_base_path() -> None:
     first, second = CachedMarkdown("/familie/", None), CachedMarkdown("/andere/", None)
     text = "[Übersicht](/familienkonferenzen/)"
