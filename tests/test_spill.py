@@ -39,6 +39,9 @@ def test_a_spilled_build_equals_one_in_memory_and_leaves_no_spill_folder(make_si
     assert {path for path in result.outputs if path.startswith("pagefind/")} <= spilled, "the search index stayed in memory"
     assert {"feed.atom", "termine.ics"} <= spilled, "the exports stayed in memory"
     assert not [path for path, data in result.outputs.items() if isinstance(data, bytes) and len(data) > 100_000]
+    # Once the exports are made, the build lets go of the content and the pages' records (views, HTML, JSON-LD).
+    assert result.content is None and not any(spec.records or spec.structured_data for spec in result.model.pages)
+    assert not result.model.conferences and result.model.network is None
     assert spill_folders(project) == []
 
     monkeypatch.setattr(spill, "MIN_PAGES", 10**9)
