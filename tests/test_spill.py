@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,19 @@ def test_the_command_line_with_early_workers_and_spilled_pages_equals_a_plain_bu
     assert build_project(plain, plain / "site", today=TODAY).written
     assert tree(spilled / "site") == tree(plain / "site")
     assert spill_folders(spilled) == []
+
+
+def test_a_spilled_build_keeps_its_snapshot_and_the_fast_path(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from familiensite import fastpath
+
+    monkeypatch.setattr(spill, "MIN_PAGES", 1)
+    monkeypatch.setattr(fastpath, "RACY_SECONDS", 0.0)
+    monkeypatch.setenv("FAMILIENSITE_CACHE", str(tmp_path / "cache"))
+    project = make_site()
+    assert build_project(project, project / "site", today=TODAY).written
+    built = tree(project / "site")
+    assert build_project(project, project / "site", today=TODAY).up_to_date  # the spill folder came and went: no input
+    shutil.rmtree(project / "site")
+    (project / ".site.build.json").unlink()
+    restored = build_project(project, project / "site", today=TODAY)
+    assert restored.restored and tree(project / "site") == built
