@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path, PosixPath
 
 # From this many pages on, a build spills them (the tests lower it); below, the bytes stay in memory.
@@ -39,8 +40,11 @@ def spill_root(output: Path) -> Path:
     return output.with_name(f".{output.name}.spill-{os.getpid()}")
 
 
-def spill_page(root: str, output_path: str, data: bytes) -> RenderedFile:
-    """Write one rendered page below ``root`` (``output_path`` is checked like every output path) and return its file."""
+def spill_page(root: str, output_path: str, data: bytes | Iterable[bytes]) -> RenderedFile:
+    """Write one rendered page below ``root`` (``output_path`` is checked like every output path) and return its file.
+
+    ``data``: its bytes, or their parts, written as they come.
+    """
     from .write import safe_relative  # here: the page workers import it once, on their first page
 
     target = os.path.join(root, str(safe_relative(output_path)))
@@ -50,7 +54,7 @@ def spill_page(root: str, output_path: str, data: bytes) -> RenderedFile:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         handle = open(target, "wb")  # noqa: SIM115 - closed below
     with handle:
-        handle.write(data)
+        handle.writelines([data] if isinstance(data, bytes) else data)
     return RenderedFile(target)
 
 
