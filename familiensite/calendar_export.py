@@ -34,6 +34,7 @@ from icalendar import Calendar, Event, vText, vUri
 from .calendar_cache import CalendarCache, CalendarParts
 from .parallel import parallel_map
 from .sitemodel import ConferenceView, DateView, SiteModel, SiteView
+from .spill import Put, in_memory
 from .vtimezone import vtimezone_ical
 
 
@@ -199,8 +200,11 @@ def dated_events(model: SiteModel) -> list[tuple[ConferenceView, DateView, str]]
     return sorted(found, key=lambda item: (item[1].start_iso, item[0].slug, item[2]))
 
 
-def render_calendars(model: SiteModel, today: date, stamp: datetime, cache: Path | None = None) -> dict[str, bytes]:
-    """Every .ics file of the site, by output path; ``cache``: the build cache folder (calendar_cache.py), if any."""
+def render_calendars(model: SiteModel, today: date, stamp: datetime, cache: Path | None = None, put: Put = in_memory) -> dict[str, bytes | Path]:
+    """Every .ics file of the site, by output path; ``cache``: the build cache folder (calendar_cache.py), if any.
+
+    ``put``: what becomes of each file as soon as it is made (exports.render_exports).
+    """
     site = model.site
     zone = ZoneInfo(site.timezone)
     base = site.base_path
@@ -219,17 +223,19 @@ def render_calendars(model: SiteModel, today: date, stamp: datetime, cache: Path
     store = CalendarCache(cache, site, stamp) if cache is not None else None
     parts = store.parts(with_dates, conference_parts) if store is not None else parallel_map(conference_parts, with_dates)
     event_bytes: dict[str, bytes] = {}  # by UID: each event serialised once, for both calendars
-    outputs: dict[str, bytes] = {}
+    outputs: dict[str, bytes | Path] = {}
     for conference, (head, events) in zip(with_dates, parts):
         assert conference.calendar_url is not None
         own = by_conference[conference.slug]
-        outputs[conference.calendar_url[len(base):]] = splice_calendar(head, _vtimezone(site, _years(d for d, _ in own)), events)
+        path = conference.calendar_url[len(base):]
+        outputs[path] = put(path, splice_calendar(head, _vtimezone(site, _years(d for d, _ in own)), events))
         event_bytes.update((uid, data) for (_, uid), data in zip(own, events))
     upcoming = [(c, d, uid) for c, d, uid in dated if _ends(d) >= today]
     site_events = [event_bytes.get(uid) or bytes(conference_event(site, c, d, uid, stamp, zone).to_ical()) for c, d, uid in upcoming]
     years = {stamp.year} | _years(d for _, d, _ in upcoming)
     head = calendar_head(site, lines, f"{site.title}: Termine", site.origin + site.base_path)
-    outputs[site.calendar_url[len(base):]] = splice_calendar(head, _vtimezone(site, years), site_events)
+    path = site.calendar_url[len(base):]
+    outputs[path] = put(path, splice_calendar(head, _vtimezone(site, years), site_events))
     if store is not None:
         store.save()
     return outputs

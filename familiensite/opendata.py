@@ -19,12 +19,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Address, SiteSettings
+from .spill import Put, in_memory
 from .validate import Content
 
 if TYPE_CHECKING:
@@ -185,8 +187,12 @@ def _address(address: Address | None, prefix: str = "") -> dict[str, Value]:
     }
 
 
-def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value]]]:
-    """Every dataset's items, keys in column order (JSON-only extras such as nested dates last)."""
+def _items(content: Content, model: SiteModel) -> Iterator[tuple[Dataset, list[dict[str, Value]]]]:
+    """Every dataset with its items, keys in column order (JSON-only extras such as nested dates last).
+
+    One dataset after the other, each let go of before the next is made (at 100,000 items the
+    conferences' items alone are hundreds of megabytes): the caller drops its reference first.
+    """
     absolute = model.site.origin
     tz = content.site.timezone
     views = {c.slug: c for c in model.conferences}
@@ -195,7 +201,6 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
         for slug in result.meta.conferences:
             results_by_conference.setdefault(slug, []).append(result.slug)
     conferences: list[dict[str, Value]] = []
-    dates: list[dict[str, Value]] = []
     for entry in sorted(content.conferences, key=lambda c: c.slug):
         view, meta = views[entry.slug], entry.meta
         own_dates: list[dict[str, Value]] = []
@@ -206,7 +211,6 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
                 "venue_directions": d.venue.directions if d.venue else None,
                 "online_url": d.online_url, "cancelled": d.cancelled, "note": d.note,
             })
-        dates += [{"conference": entry.slug, "conference_title": meta.title, **d} for d in own_dates]
         conferences.append({
             "slug": entry.slug, "url": absolute + view.url, "title": meta.title, "motto": meta.motto, "format": meta.format,
             "format_label": view.format_label, "district": meta.district, "district_name": view.district, "theme": meta.theme,
@@ -215,6 +219,11 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
             "calendar_url": absolute + view.calendar_url if view.calendar_url else None,
             "results": results_by_conference.get(entry.slug, []), "dates": own_dates,
         })
+    yield CONFERENCES, conferences
+    dates = [{"conference": c["slug"], "conference_title": c["title"], **d} for c in conferences for d in c["dates"]]  # type: ignore[union-attr, dict-item]
+    del conferences
+    yield DATES, dates
+    del dates
     result_urls = {r.slug: r.url for r in model.results}
     results: list[dict[str, Value]] = [
         {
@@ -225,6 +234,8 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
         }
         for r in sorted(content.results, key=lambda r: r.slug)
     ]
+    yield RESULTS, results
+    del results
     network_url = absolute + model.site.base_path + "netzwerk/"
     initiator = content.network.meta.initiator
     members: list[dict[str, Value]] = [
@@ -236,7 +247,7 @@ def _items(content: Content, model: SiteModel) -> dict[str, list[dict[str, Value
         }
         for e in sorted(content.members, key=lambda e: e.slug)
     ]
-    return {CONFERENCES.name: conferences, DATES.name: dates, RESULTS.name: results, MEMBERS.name: members}
+    yield MEMBERS, members
 
 
 # --- the files ----------------------------------------------------------------------------------
@@ -303,14 +314,16 @@ def to_json(dataset: Dataset, items: list[dict[str, Value]], settings: SiteSetti
 Renderer = Callable[[Dataset, list[dict[str, Value]]], bytes]
 
 
-def render_open_data(content: Content, model: SiteModel) -> dict[str, bytes]:
-    """daten/<dataset>.json and .csv for every dataset, by output path."""
+def render_open_data(content: Content, model: SiteModel, put: Put = in_memory) -> dict[str, bytes | Path]:
+    """daten/<dataset>.json and .csv for every dataset, by output path (``put``: see exports.render_exports)."""
     base = model.site.base_path
     folder = model.site.open_data_url[len(base):]
     page_url = model.site.origin + model.site.open_data_url
-    items = _items(content, model)
-    outputs: dict[str, bytes] = {}
-    for dataset in DATASETS:
-        outputs[f"{folder}{dataset.name}.json"] = to_json(dataset, items[dataset.name], content.site, page_url)
-        outputs[f"{folder}{dataset.name}.csv"] = to_csv(dataset, items[dataset.name])
+    outputs: dict[str, bytes | Path] = {}
+    datasets = _items(content, model)
+    for dataset, items in datasets:
+        json_path, csv_path = f"{folder}{dataset.name}.json", f"{folder}{dataset.name}.csv"
+        outputs[json_path] = put(json_path, to_json(dataset, items, content.site, page_url))
+        outputs[csv_path] = put(csv_path, to_csv(dataset, items))
+        del items  # the generator makes the next dataset only once this one is gone
     return outputs

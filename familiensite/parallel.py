@@ -146,12 +146,12 @@ def parallel_map(
     count = worker_count() if workers is None else workers
     if _early is not None and remote is not None and count > 1 and len(items) >= MIN_ITEMS:
         return _map_early(_early, function, remote, items, count)
-    if count <= 1 or len(items) < MIN_ITEMS or not _can_fork():
-        return [function(item) for item in items]
     # This process takes a share itself instead of waiting: the same cores busy, one process
     # fewer holding its own copy of the inherited heap (the tree's peak memory at 10,000 items).
     helpers = count - 1
     split = len(items) * helpers // count  # the helpers take items[:split], this process the rest
+    if count <= 1 or len(items) < MIN_ITEMS or split == 0 or not _can_fork():
+        return [function(item) for item in items]
     chunk = min(-(-split // (helpers * CHUNKS_PER_WORKER)), MAX_CHUNK)
     bounds = [(start, min(start + chunk, split)) for start in range(0, split, chunk)]
     _task = (function, items)

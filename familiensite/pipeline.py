@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +27,7 @@ from .search_cache import SearchIndexThread
 from .sitemodel import SiteModel, build_site_model
 from .snapshot import PreviousBuild, hashed_outputs, previous_build
 from .snapshot import keep as keep_snapshot
-from .spill import remove_spill, remove_stale_spills, spill_page, spill_root
+from .spill import in_memory, remove_spill, remove_stale_spills, spill_page, spill_root
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
 from .templating import make_environment
@@ -120,11 +121,9 @@ def complete_outputs(pages: BuildResult, project: Path, today: date, search: boo
     search_files: dict[str, Output] = {}
     search_problems: list[Problem] = []
     try:
-        rendered = render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch()))
-        # Out of memory while Pagefind still runs, like the pages (spill.py).
-        spilled = {path: spill_page(str(pages.spilled), path, rendered.pop(path)) for path in list(rendered)} if pages.spilled else {}
-        exports: dict[str, Output] = {**rendered, **spilled}
-        del rendered, spilled
+        # A large build spills each file as it is made, like the pages (spill.py): never all of them in memory.
+        put = functools.partial(spill_page, str(pages.spilled)) if pages.spilled is not None else in_memory
+        exports = render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch()), put)
         if pages.spilled is not None:  # a large build: nothing below reads the content or the pages' records: gone while Pagefind runs
             pages.content, pages.model = None, _for_link_check(model)  # ``pages`` is handed over to this stage: its fields are the last references
             del content, model

@@ -19,11 +19,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PosixPath
 
 # From this many pages on, a build spills them (the tests lower it); below, the bytes stay in memory.
 MIN_PAGES = int(os.environ.get("FAMILIENSITE_SPILL_MIN_PAGES", "") or 2000)
+
+
+Put = Callable[[str, bytes], "bytes | Path"]  # an output just made → what the outputs hold of it (exports.py)
+
+
+def in_memory(path: str, data: bytes) -> bytes:
+    """``Put`` for a build that keeps its outputs in memory."""
+    return data
 
 
 class RenderedFile(PosixPath):

@@ -107,3 +107,18 @@ def test_a_small_build_or_one_worker_starts_no_early_workers() -> None:
         "    assert parallel._early is None\n"
         "print('ok')\n"
     )
+
+
+def test_a_single_item_stays_here_with_or_without_early_workers() -> None:
+    run_script(
+        "import os\n"
+        "from familiensite import parallel\n"
+        "parallel.MIN_ITEMS = 1\n"
+        "def plus_one(n):\n"
+        "    return (n + 1, os.getpid())\n"
+        "assert parallel.parallel_map(plus_one, [41], workers=2) == [(42, os.getpid())]\n"
+        "with parallel.early_workers(1):\n"
+        "    assert parallel._early is not None\n"
+        "    assert parallel.parallel_map(plus_one, [41], workers=2, remote=plus_one) == [(42, os.getpid())]\n"
+        "print('ok')\n"
+    )
