@@ -34,7 +34,7 @@ from icalendar import Calendar, Event, vText, vUri
 from .calendar_cache import CalendarCache, CalendarParts
 from .parallel import parallel_map
 from .sitemodel import ConferenceView, DateView, SiteModel, SiteView
-from .spill import Put, in_memory
+from .spill import Put, Spillable, in_memory
 from .vtimezone import vtimezone_ical
 
 
@@ -200,7 +200,7 @@ def dated_events(model: SiteModel) -> list[tuple[ConferenceView, DateView, str]]
     return sorted(found, key=lambda item: (item[1].start_iso, item[0].slug, item[2]))
 
 
-def render_calendars(model: SiteModel, today: date, stamp: datetime, cache: Path | None = None, put: Put = in_memory) -> dict[str, bytes | Path]:
+def render_calendars(model: SiteModel, today: date, stamp: datetime, cache: Path | None = None, put: Put = in_memory) -> dict[str, Spillable]:
     """Every .ics file of the site, by output path; ``cache``: the build cache folder (calendar_cache.py), if any.
 
     ``put``: what becomes of each file as soon as it is made (exports.render_exports).
@@ -223,7 +223,7 @@ def render_calendars(model: SiteModel, today: date, stamp: datetime, cache: Path
     store = CalendarCache(cache, site, stamp) if cache is not None else None
     parts = store.parts(with_dates, conference_parts) if store is not None else parallel_map(conference_parts, with_dates)
     event_bytes: dict[str, bytes] = {}  # by UID: each event serialised once, for both calendars
-    outputs: dict[str, bytes | Path] = {}
+    outputs: dict[str, Spillable] = {}
     for conference, (head, events) in zip(with_dates, parts):
         assert conference.calendar_url is not None
         own = by_conference[conference.slug]

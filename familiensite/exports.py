@@ -13,14 +13,14 @@ from .cache import cache_folder, template_cache
 from .feed import render_feed
 from .opendata import render_open_data
 from .sitemodel import SiteModel
-from .spill import Put, in_memory
+from .spill import Put, Spillable, in_memory
 from .templating import make_environment
 from .validate import Content
 
 
 def render_exports(
     content: Content, model: SiteModel, templates: Path, today: date, stamp: datetime, put: Put = in_memory,
-) -> dict[str, bytes | Path]:
+) -> dict[str, Spillable]:
     """termine.ics (and one per conference with dates), feed.atom, daten/*.json and daten/*.csv.
 
     ``put``: what becomes of each file as soon as it is made (a large build spills it, spill.py,

@@ -30,6 +30,7 @@ page behind. Sitemap, robots.txt and the stylesheet are rendered on every build
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,8 +69,8 @@ def stamp(output: Output) -> Stamp:
     """The comparable form of one output (a stat for copied files: hashing large PDFs on every save is too slow)."""
     if isinstance(output, bytes):
         return output
-    info = output.stat()
-    return (str(output), info.st_size, info.st_mtime_ns)
+    info = os.stat(output)
+    return (os.fspath(output), info.st_size, info.st_mtime_ns)
 
 
 # --- templates ----------------------------------------------------------------------------------

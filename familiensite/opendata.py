@@ -22,11 +22,10 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Address, SiteSettings
-from .spill import Put, in_memory
+from .spill import Put, Spillable, in_memory
 from .validate import Content
 
 if TYPE_CHECKING:
@@ -314,12 +313,12 @@ def to_json(dataset: Dataset, items: list[dict[str, Value]], settings: SiteSetti
 Renderer = Callable[[Dataset, list[dict[str, Value]]], bytes]
 
 
-def render_open_data(content: Content, model: SiteModel, put: Put = in_memory) -> dict[str, bytes | Path]:
+def render_open_data(content: Content, model: SiteModel, put: Put = in_memory) -> dict[str, Spillable]:
     """daten/<dataset>.json and .csv for every dataset, by output path (``put``: see exports.render_exports)."""
     base = model.site.base_path
     folder = model.site.open_data_url[len(base):]
     page_url = model.site.origin + model.site.open_data_url
-    outputs: dict[str, bytes | Path] = {}
+    outputs: dict[str, Spillable] = {}
     datasets = _items(content, model)
     for dataset, items in datasets:
         json_path, csv_path = f"{folder}{dataset.name}.json", f"{folder}{dataset.name}.csv"

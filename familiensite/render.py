@@ -22,10 +22,10 @@ from .parallel import parallel_map
 from .problems import Problem
 from .search_bundles import OVERVIEW_TEMPLATES
 from .sitemodel import PageSpec, SiteModel, SiteView
-from .spill import spill_page
+from .spill import RenderedFile, spill_page
 from .templating import make_environment
 
-Output = bytes | Path  # bytes to write, or a file to copy as it is
+Output = bytes | Path | RenderedFile  # bytes to write, a file to copy as it is, or a page the build spilled (spill.py)
 
 
 class TemplateContext(TypedDict):

@@ -101,7 +101,7 @@ def stop_running() -> None:
             process.kill()
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: RenderedFile, target: Path) -> None:
     """A spilled page (spill.py) into the folder Pagefind reads: linked (Pagefind only reads it), else copied."""
     try:
         os.link(source, target)

@@ -89,7 +89,7 @@ def _stored(folder: Path | str, digest: str) -> str:
     return f"{folder}/files/{digest[:2]}/{digest}"
 
 
-def _sha256(path: str | Path) -> str:
+def _sha256(path: str | os.PathLike[str]) -> str:
     with open(path, "rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 

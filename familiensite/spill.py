@@ -20,26 +20,50 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from pathlib import Path, PosixPath
+from pathlib import Path
 
 # From this many pages on, a build spills them (the tests lower it); below, the bytes stay in memory.
 MIN_PAGES = int(os.environ.get("FAMILIENSITE_SPILL_MIN_PAGES", "") or 2000)
 
 
-Put = Callable[[str, bytes], "bytes | Path"]  # an output just made → what the outputs hold of it (exports.py)
+class RenderedFile(os.PathLike[str]):
+    """An output whose bytes are this file of the spill folder: rendered by the build, owned by it, never changed.
+
+    Unlike a ``Path`` output (a file of content/ copied as it is), the publish may
+    hard-link it, and the link check and the search index read it like a page. Not a
+    ``Path`` itself: a build of 100,000 items holds 280,000 of them, and a ``PosixPath``
+    with its list of parts takes about five times the memory of this one string.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return self.path
+
+    def read_bytes(self) -> bytes:
+        with open(self.path, "rb") as stream:
+            return stream.read()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RenderedFile) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __repr__(self) -> str:
+        return f"RenderedFile({self.path!r})"
+
+
+Spillable = bytes | RenderedFile  # an export or search file: in memory, or spilled
+Put = Callable[[str, bytes], Spillable]  # an output just made → what the outputs hold of it (exports.py)
 
 
 def in_memory(path: str, data: bytes) -> bytes:
     """``Put`` for a build that keeps its outputs in memory."""
     return data
-
-
-class RenderedFile(PosixPath):
-    """An output whose bytes are this file of the spill folder: rendered by the build, owned by it, never changed.
-
-    Unlike a plain ``Path`` output (a file of content/ copied as it is), the publish
-    may hard-link it, and the link check and the search index read it like a page.
-    """
 
 
 def spill_root(output: Path) -> Path:
@@ -66,7 +90,7 @@ def spill_page(root: str, output_path: str, data: bytes | Iterable[bytes]) -> Re
     return RenderedFile(target)
 
 
-def output_bytes(data: bytes | Path) -> bytes | None:
+def output_bytes(data: bytes | Path | RenderedFile) -> bytes | None:
     """The bytes of a rendered output (in memory or spilled); None for a file copied as it is (an asset)."""
     if isinstance(data, bytes):
         return data
