@@ -148,8 +148,8 @@ def _for_search(model: SiteModel) -> SiteModel:
 def _for_link_check(model: SiteModel) -> SiteModel:
     """The model without the records of its pages (views, HTML, JSON-LD): what the link check and the summary read.
 
-    A large build keeps only this once the exports are made: at 10,000 items its process
-    shrinks from 192 to 138 MiB while Pagefind runs (the tree's peak at 100,000 items).
+    A large build keeps only this once the exports are made, so Pagefind runs beside a
+    smaller process: at 100,000 items 1,571 → 937 MiB (10,000 items: 192 → 138 MiB).
     """
     return dataclasses.replace(model, pages=tuple(dataclasses.replace(spec, records={}, structured_data=()) for spec in model.pages),
                                conferences=(), results=(), network=None)
