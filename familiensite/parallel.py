@@ -144,16 +144,17 @@ def parallel_map(
     """
     global _task
     count = worker_count() if workers is None else workers
-    if _early is not None and remote is not None and count > 1 and len(items) >= MIN_ITEMS:
-        return _map_early(_early, function, remote, items, count)
+    early = _early if remote is not None else None
     # This process takes a share itself instead of waiting: the same cores busy, one process
     # fewer holding its own copy of the inherited heap (the tree's peak memory at 10,000 items).
     helpers = count - 1
     split = len(items) * helpers // count  # the helpers take items[:split], this process the rest
-    if count <= 1 or len(items) < MIN_ITEMS or split == 0 or not _can_fork():
+    if count <= 1 or len(items) < MIN_ITEMS or split == 0 or (early is None and not _can_fork()):
         return [function(item) for item in items]
     chunk = min(-(-split // (helpers * CHUNKS_PER_WORKER)), MAX_CHUNK)
     bounds = [(start, min(start + chunk, split)) for start in range(0, split, chunk)]
+    if early is not None and remote is not None:
+        return _map_early(early, function, remote, items, bounds, split)
     _task = (function, items)
     release_free_memory()
     gc.freeze()  # the workers' garbage collector then leaves the inherited objects (and their pages) alone
@@ -172,15 +173,13 @@ def parallel_map(
     return [result for part in parts for result in part]
 
 
-def _map_early(pool: multiprocessing.pool.Pool, function: Callable[[T], R], remote: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
-    """``parallel_map`` with the early workers: the same split, the items sent to them in chunks."""
-    helpers = count - 1
-    split = len(items) * helpers // count
-    if split == 0:
-        return [function(item) for item in items]
-    chunk = min(-(-split // (helpers * CHUNKS_PER_WORKER)), MAX_CHUNK)
+def _map_early(
+    pool: multiprocessing.pool.Pool, function: Callable[[T], R], remote: Callable[[T], R], items: Sequence[T],
+    bounds: list[tuple[int, int]], split: int,
+) -> list[R]:
+    """``parallel_map``'s split with the early workers: the chunks within ``bounds`` are sent to them."""
     try:
-        pending = pool.map_async(_run_remote, [(remote, items[start : min(start + chunk, split)]) for start in range(0, split, chunk)], chunksize=1)
+        pending = pool.map_async(_run_remote, [(remote, items[start:end]) for start, end in bounds], chunksize=1)
         own = [function(item) for item in items[split:]]
         parts = [*pending.get(), own]
     except Exception:  # noqa: BLE001 - any error: run again here, which raises it properly
