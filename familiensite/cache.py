@@ -150,8 +150,7 @@ def write_blob(path: Path, data: bytes | Iterable[bytes]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            for part in [data] if isinstance(data, bytes) else data:
-                stream.write(part)
+            stream.writelines([data] if isinstance(data, bytes) else data)
         os.replace(temporary, path)
     except OSError:
         if temporary is not None:

@@ -37,6 +37,7 @@ from .render import Output
 from .search_bundles import SearchBundle
 from .sitemodel import SiteModel
 from .spill import RenderedFile
+from .write import link_or_copy
 
 UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 TIMEOUT_SECONDS = 120  # per run, plus TIMEOUT_PER_PAGE for every page of its bundle: a large site must not fail for its size
@@ -101,14 +102,6 @@ def stop_running() -> None:
             process.kill()
 
 
-def _link_or_copy(source: RenderedFile, target: Path) -> None:
-    """A spilled page (spill.py) into the folder Pagefind reads: linked (Pagefind only reads it), else copied."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def build_search_index(outputs: dict[str, Output], model: SiteModel) -> tuple[dict[str, bytes], list[Problem]]:
     """Every bundle of the index (search_bundles.py) as output path → bytes, or a problem saying why there is none."""
     files: dict[str, bytes] = {}
@@ -138,8 +131,8 @@ def index_bundle(outputs: dict[str, Output], model: SiteModel, bundle: SearchBun
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(data, bytes):
                 target.write_bytes(data)
-            else:
-                _link_or_copy(data, target)
+            else:  # a spilled page (spill.py): Pagefind only reads it
+                link_or_copy(data, target)
         command = [
             str(executable), "--site", str(site), "--output-path", str(output), "--root-selector", "main",
             "--force-language", model.site.language, "--silent",

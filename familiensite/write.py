@@ -152,12 +152,17 @@ def _put(target: str, old: str | None, data: Output, same: bool = False) -> None
             stream.write(data)
         return
     if isinstance(data, RenderedFile):  # the build's own file (spill.py), never changed: linked, not copied
-        try:
-            os.link(data, target, follow_symlinks=False)
-            return
-        except OSError:
-            pass
-    shutil.copyfile(data, target)
+        link_or_copy(data, target)
+    else:
+        shutil.copyfile(data, target)
+
+
+def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Hard-link ``source`` as ``target`` (a file nobody writes to in place); a copy where links fail (another file system)."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def write_tree(outputs: dict[str, Output], folder: Path, previous: Path | None = None, known: Mapping[str, str] | None = None) -> None:
@@ -235,11 +240,7 @@ def link_files(sources: dict[str, str], folder: Path) -> None:
             while parent not in made:
                 made.add(parent)
                 parent = parent.rpartition("/")[0]
-        target = os.path.join(root, path)
-        try:
-            os.link(sources[path], target, follow_symlinks=False)
-        except OSError:
-            shutil.copyfile(sources[path], target)
+        link_or_copy(sources[path], os.path.join(root, path))
 
 
 def publish(outputs: dict[str, Output], output: Path, after: Callable[[], None] | None = None, known: Mapping[str, str] | None = None) -> None:
