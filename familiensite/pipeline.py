@@ -27,7 +27,7 @@ from .search_cache import SearchIndexThread
 from .sitemodel import SiteModel, build_site_model
 from .snapshot import PreviousBuild, hashed_outputs, previous_build
 from .snapshot import keep as keep_snapshot
-from .spill import in_memory, remove_spill, remove_stale_spills, spill_page, spill_root
+from .spill import Put, in_memory, remove_spill, remove_stale_spills, spill_page, spill_root
 from .stamp import publication_stamp, source_date_epoch
 from .structured_data import add_structured_data
 from .templating import make_environment
@@ -117,12 +117,12 @@ def complete_outputs(pages: BuildResult, project: Path, today: date, search: boo
     # The search index is made in a thread while the exports render (50–70 ms of the real site's build): nothing below
     # forks then. Pagefind takes about one core, so the calendars in this one process cost a large site little time, and
     # forking workers for them here would copy the pages into each worker's RSS (the peak memory at 10,000 items).
-    searching = SearchIndexThread(outputs, _for_search(model) if pages.spilled else model, project, pages.spilled) if search else None
+    # A large build spills each file as it is made, like the pages (spill.py): never all of them in memory.
+    put: Put = functools.partial(spill_page, str(pages.spilled)) if pages.spilled is not None else in_memory
+    searching = SearchIndexThread(outputs, _for_search(model) if pages.spilled else model, project, put) if search else None
     search_files: dict[str, Output] = {}
     search_problems: list[Problem] = []
     try:
-        # A large build spills each file as it is made, like the pages (spill.py): never all of them in memory.
-        put = functools.partial(spill_page, str(pages.spilled)) if pages.spilled is not None else in_memory
         exports = render_exports(content, model, project / "templates", today, publication_stamp(content, source_date_epoch()), put)
         if pages.spilled is not None:  # a large build: nothing below reads the content or the pages' records: gone while Pagefind runs
             pages.content, pages.model = None, _for_link_check(model)  # ``pages`` is handed over to this stage: its fields are the last references

@@ -28,7 +28,7 @@ from .problems import Problem
 from .render import Output
 from .search_bundles import SearchBundle
 from .sitemodel import SiteModel
-from .spill import output_bytes, spill_page
+from .spill import Put, in_memory, output_bytes
 
 SEARCH_FOLDER = "search"  # in the cache folder: one file per bundle, named by its key
 REPLACED_FILES = ("search.v1.marshal", "search.v2.marshal")  # earlier formats (one file for all bundles): removed
@@ -76,21 +76,22 @@ def _stored(path: Path) -> dict[str, bytes] | None:
 
 
 def cached_search_index(
-    outputs: dict[str, Output], model: SiteModel, project: Path, spill: Path | None = None,
+    outputs: dict[str, Output], model: SiteModel, project: Path, put: Put = in_memory,
 ) -> tuple[dict[str, Output], list[Problem]]:
     """``search_index.build_search_index``, with every bundle whose key is unchanged taken from the last build.
 
-    ``spill``: a large build's spill folder (spill.py): each bundle's files are written
-    there as soon as they are made or read, so that only one bundle is in memory at a time.
+    ``put``: what becomes of each file once its bundle is made or read (a large build
+    spills it, spill.py), so that only one bundle is in memory at a time.
     """
     folder = cache_folder(project)
     common = _common_key(model) if folder is not None else None  # None: no cache, or no Pagefind (a problem below)
+    stored = folder / SEARCH_FOLDER if folder is not None and common is not None else None
     files: dict[str, Output] = {}
     used: set[str] = set()
     # The primary bundle last: it holds the overviews, which list every item (megabytes each at 100,000 items, and
     # Pagefind's largest run: 576 MiB there); by then the exports, made beside the search, have left memory.
     for bundle in [*model.search_bundles[1:], *model.search_bundles[:1]]:
-        path = folder / SEARCH_FOLDER / f"{bundle_key(common, outputs, bundle)}.marshal" if folder and common else None
+        path = stored / f"{bundle_key(common, outputs, bundle)}.marshal" if stored is not None and common is not None else None
         bundle_files = _stored(path) if path is not None else None
         if bundle_files is None:
             bundle_files, problems = search_index.index_bundle(outputs, model, bundle)
@@ -100,23 +101,17 @@ def cached_search_index(
                 write_blob(path, marshal.dumps(bundle_files))
         if path is not None:
             used.add(path.name)
-        files.update(_spilled(bundle_files, spill))
-    if folder is not None and common is not None:
-        _remove_unused(folder, used)
+        files.update((name, put(name, data)) for name, data in bundle_files.items())
+    if stored is not None:
+        _remove_unused(stored, used)
     return files, []
 
 
-def _spilled(files: dict[str, bytes], spill: Path | None) -> dict[str, Output]:
-    if spill is None:
-        return dict(files)
-    return {path: spill_page(str(spill), path, data) for path, data in files.items()}
-
-
-def _remove_unused(folder: Path, used: set[str]) -> None:
+def _remove_unused(stored: Path, used: set[str]) -> None:
     """Keep the last build's bundles only; remove the files of earlier formats (a cache that cannot be tidied costs only space)."""
     try:
-        unused = [entry.path for entry in os.scandir(folder / SEARCH_FOLDER) if entry.name not in used]
-        unused += [str(folder / name) for name in REPLACED_FILES if (folder / name).exists()]
+        unused = [entry.path for entry in os.scandir(stored) if entry.name not in used]
+        unused += [str(stored.parent / name) for name in REPLACED_FILES if (stored.parent / name).exists()]
         for path in unused:
             os.unlink(path)
     except OSError:
@@ -136,9 +131,9 @@ class SearchIndexThread(threading.Thread):
 
     SWITCH_INTERVAL = 0.0002
 
-    def __init__(self, outputs: dict[str, Output], model: SiteModel, project: Path, spill: Path | None = None) -> None:
+    def __init__(self, outputs: dict[str, Output], model: SiteModel, project: Path, put: Put = in_memory) -> None:
         super().__init__(name="familiensite-search-index", daemon=True)
-        self._task = (outputs, model, project, spill)
+        self._task = (outputs, model, project, put)
         self._result: tuple[dict[str, Output], list[Problem]] | None = None
         self._error: BaseException | None = None
         self._switch_interval = sys.getswitchinterval()
