@@ -90,4 +90,6 @@ def test_nginx_with_the_production_config_blocks_every_injection(site_with_injec
 def test_without_the_policy_the_fixture_page_does_run_its_code(site_with_injection: Path, serve_static, open_page) -> None:
     server = serve_static(site_with_injection, headers={})
     checked = open_injected(open_page, server.url("injektion/"))
+    # The javascript: URL runs in a task of its own after the click: wait until it has (a full CI run lost that race once).
+    checked.page.wait_for_function("() => window.__url !== undefined")  # type: ignore[attr-defined]
     assert checked.page.evaluate(FLAGS) == ["ran", "ran", "ran"]  # type: ignore[attr-defined]
